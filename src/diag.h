@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_DIAG_H
+#define VIOMMU_DTGEN_DIAG_H
+
+/*
+ * Diagnostics: how the library reports errors and warnings without printing.
+ *
+ * Every library function returns a value >= 0 on success and a negative
+ * VDT_ERR_* code on failure.  A function that fails also fills the caller's
+ * struct vdt_diag with the context a user needs (file, node path, property,
+ * message, optional hint); the command-line tool prints it as one line.
+ * Warnings are collected in the same structure and never stop the run.
+ */
+
+#include <stddef.h>
+
+enum vdt_err {
+	VDT_ERR_NOTFOUND = 1,	/* a search found nothing; not a failure */
+	VDT_ERR_NOMEM,		/* memory allocation failed */
+	VDT_ERR_BADDT,		/* a blob or a property is malformed */
+	VDT_ERR_INPUT,		/* the inputs contradict each other or the rules */
+	VDT_ERR_UNSUPPORTED,	/* valid input this version cannot handle */
+	VDT_ERR_CONFLICT,	/* two requests (pins, phandles) cannot both hold */
+	VDT_ERR_EXHAUSTED,	/* the vID space is full */
+	VDT_ERR_IO,		/* reading, writing or running a program failed */
+	VDT_ERR_USAGE,		/* an option value is out of range */
+};
+
+#define VDT_DIAG_FILE_LEN 256
+#define VDT_DIAG_NODE_LEN 512
+#define VDT_DIAG_PROP_LEN 64
+#define VDT_DIAG_MSG_LEN 512
+
+/* One located message: "FILE: NODE: PROP: TEXT", empty parts left out. */
+struct vdt_note {
+	char file[VDT_DIAG_FILE_LEN];
+	char node[VDT_DIAG_NODE_LEN];
+	char prop[VDT_DIAG_PROP_LEN];
+	char text[VDT_DIAG_MSG_LEN];
+};
+
+struct vdt_diag {
+	int code;			/* 0, or the negative code of the error */
+	struct vdt_note error;		/* valid when code < 0 */
+	char hint[VDT_DIAG_MSG_LEN];	/* optional advice for the error */
+	struct vdt_note *warnings;	/* in the order they were raised */
+	size_t nwarnings;
+	int lost_warnings;		/* warnings dropped for lack of memory */
+};
+
+/**
+ * vdt_diag_init - prepare an empty diagnostics record
+ * @d: the record
+ */
+void vdt_diag_init(struct vdt_diag *d);
+
+/**
+ * vdt_diag_free - release the warnings held by @d
+ * @d: the record (may be reused after vdt_diag_init())
+ */
+void vdt_diag_free(struct vdt_diag *d);
+
+/**
+ * vdt_error - record an error
+ * @d: the record; the first error recorded wins, later ones are ignored
+ * @code: a positive VDT_ERR_* code
+ * @file, @node, @prop: where; any of them may be NULL
+ * @fmt: printf-style message (lower case, no trailing period)
+ *
+ * returns:
+ *	-@code, so that callers can write "return vdt_error(...)"
+ */
+int vdt_error(struct vdt_diag *d, int code, const char *file, const char *node,
+	      const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/**
+ * vdt_hint - attach advice to the recorded error
+ * @d: the record
+ * @fmt: printf-style text
+ */
+void vdt_hint(struct vdt_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * vdt_warn - record a warning
+ * @d, @file, @node, @prop, @fmt: as for vdt_error()
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_NOMEM, if the warning could not be stored (also counted in
+ *		@d->lost_warnings)
+ */
+int vdt_warn(struct vdt_diag *d, const char *file, const char *node,
+	     const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/**
+ * vdt_note_format - render a note as "FILE: NODE: PROP: TEXT"
+ * @n: the note
+ * @buf, @len: destination; always NUL-terminated when @len > 0
+ *
+ * returns:
+ *	the length snprintf() would have produced
+ */
+int vdt_note_format(const struct vdt_note *n, char *buf, size_t len);
+
+/**
+ * vdt_strerror - a short name for a VDT_ERR_* code (positive or negative)
+ */
+const char *vdt_strerror(int code);
+
+#endif /* VIOMMU_DTGEN_DIAG_H */

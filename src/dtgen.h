@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_DTGEN_H
+#define VIOMMU_DTGEN_DTGEN_H
+
+/*
+ * The viommu-dtgen pipeline, as a library call: host DT + partial DT in,
+ * rewritten partial DT + vID map model out.  Nothing here prints, exits or
+ * touches a file.
+ */
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "idalloc.h"
+#include "viommu_node.h"
+#include "vmap.h"
+
+#define DTGEN_VERSION "0.1.0"
+
+struct dtgen_opts {
+	enum idalloc_policy policy;
+	uint32_t vid_base;		/* lowest vID handed out */
+	unsigned int vid_bits;		/* vID space is [vid_base, 2^vid_bits) */
+	struct viommu_params viommu;
+	int no_viommu_node;		/* reference the vIOMMU, do not emit it */
+};
+
+/* A device tree blob as read, with the name diagnostics give it. */
+struct dtgen_blob {
+	const void *data;
+	size_t size;
+	const char *name;
+};
+
+struct dtgen_result {
+	void *fdt;		/* the rewritten partial DT, packed */
+	size_t size;
+	struct vmap map;
+};
+
+/**
+ * dtgen_opts_default - Xen's defaults: compact, vIDs [0, 2^16), phandle
+ * 0xfdea, vIOMMU at 0x04040000 size 0x40000, SPI 33, node emitted
+ */
+void dtgen_opts_default(struct dtgen_opts *o);
+
+/**
+ * dtgen_run - resolve, allocate and rewrite
+ * @o: options
+ * @host: the host DT blob
+ * @partial: the guest's partial DT blob
+ * @res: receives the output on success (free with dtgen_result_free());
+ *	left empty on failure
+ * @d: receives the error, and any warnings (disabled host nodes or IOMMUs)
+ *
+ * Both blobs are checked with fdt_check_full() before anything is read.
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_USAGE, for option values out of range
+ *	-VDT_ERR_BADDT, -VDT_ERR_INPUT, -VDT_ERR_UNSUPPORTED,
+ *	-VDT_ERR_CONFLICT, -VDT_ERR_EXHAUSTED, for bad or unsatisfiable input
+ *	-VDT_ERR_NOMEM
+ */
+int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
+	      const struct dtgen_blob *partial, struct dtgen_result *res,
+	      struct vdt_diag *d);
+
+/** dtgen_result_free - release a result; it is left empty */
+void dtgen_result_free(struct dtgen_result *res);
+
+#endif /* VIOMMU_DTGEN_DTGEN_H */

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "hostdt_query.h"
+
+/* Deeper trees are refused rather than walked with an unbounded stack. */
+#define HOSTDT_MAX_DEPTH 256
+
+static int node_index(const struct hostdt *h, int node)
+{
+	return u64map_get(&h->by_offset, (uint64_t)(unsigned)node);
+}
+
+/* Record @node (whose parent is @parent) in both indexes. */
+static int index_node(struct hostdt *h, int node, int parent)
+{
+	uint32_t ph = fdt_get_phandle(h->fdt, node);
+	int r;
+
+	h->parent[h->nnodes] = parent;
+	r = u64map_put(&h->by_offset, (uint64_t)(unsigned)node, h->nnodes);
+	if (r < 0)
+		return r;
+	h->nnodes++;
+	/* A duplicate phandle keeps its first node, as dtc would flag it. */
+	if (ph != 0 && ph != (uint32_t)-1 &&
+	    u64map_get(&h->by_phandle, ph) < 0)
+		return u64map_put(&h->by_phandle, ph, node);
+	return 0;
+}
+
+int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
+		const char *file, struct vdt_diag *d)
+{
+	int stack[HOSTDT_MAX_DEPTH];
+	int node, depth = 0, count = 0, r;
+
+	memset(h, 0, sizeof(*h));
+	h->fdt = fdt;
+	h->file = file;
+	u64map_init(&h->by_phandle);
+	u64map_init(&h->by_offset);
+
+	r = fdt_check_full(fdt, size);
+	if (r < 0)
+		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
+				 "not a valid device tree blob: %s",
+				 fdt_strerror(r));
+
+	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, NULL))
+		count++;
+	h->parent = malloc((size_t)count * sizeof(*h->parent));
+	if (!h->parent)
+		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
+				 "out of memory");
+
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		if (depth >= HOSTDT_MAX_DEPTH) {
+			hostdt_close(h);
+			return vdt_error(d, VDT_ERR_UNSUPPORTED, file, NULL,
+					 NULL, "nodes nested deeper than %d",
+					 HOSTDT_MAX_DEPTH);
+		}
+		stack[depth] = node;
+		r = index_node(h, node, depth > 0 ? stack[depth - 1] : -1);
+		if (r < 0) {
+			hostdt_close(h);
+			return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
+					 "out of memory");
+		}
+	}
+	return 0;
+}
+
+void hostdt_close(struct hostdt *h)
+{
+	free(h->parent);
+	h->parent = NULL;
+	h->nnodes = 0;
+	u64map_free(&h->by_phandle);
+	u64map_free(&h->by_offset);
+}
+
+int hostdt_node_by_phandle(const struct hostdt *h, uint32_t phandle)
+{
+	return u64map_get(&h->by_phandle, phandle);
+}
+
+int hostdt_parent(const struct hostdt *h, int node)
+{
+	int i = node_index(h, node);
+
+	if (i < 0 || h->parent[i] < 0)
+		return -VDT_ERR_NOTFOUND;
+	return h->parent[i];
+}
+
+int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len)
+{
+	size_t need = 0, pos;
+	const char *name;
+	int n, nl;
+
+	if (node_index(h, node) < 0)
+		return -VDT_ERR_NOTFOUND;
+	if (len < 2)
+		return -VDT_ERR_NOMEM;
+	/* First the length, then fill the buffer from its end. */
+	for (n = node; hostdt_parent(h, n) >= 0; n = hostdt_parent(h, n)) {
+		fdt_get_name(h->fdt, n, &nl);
+		need += 1 + (size_t)nl;
+	}
+	if (need == 0) {
+		strcpy(buf, "/");
+		return 0;
+	}
+	if (need + 1 > len)
+		return -VDT_ERR_NOMEM;
+	pos = need;
+	buf[pos] = '\0';
+	for (n = node; hostdt_parent(h, n) >= 0; n = hostdt_parent(h, n)) {
+		name = fdt_get_name(h->fdt, n, &nl);
+		pos -= (size_t)nl;
+		memcpy(buf + pos, name, (size_t)nl);
+		buf[--pos] = '/';
+	}
+	return 0;
+}
+
+int hostdt_is_enabled(const struct hostdt *h, int node)
+{
+	int len;
+	const char *s = fdt_getprop(h->fdt, node, "status", &len);
+
+	if (!s)
+		return 1;
+	return (len == 5 && memcmp(s, "okay", 5) == 0) ||
+	       (len == 3 && memcmp(s, "ok", 3) == 0);
+}
+
+/* Path of @node for a message; never fails (falls back to a marker). */
+static const char *path_or_marker(const struct hostdt *h, int node, char *buf,
+				  size_t len)
+{
+	if (hostdt_get_path(h, node, buf, len) < 0)
+		snprintf(buf, len, "<node at offset %d>", node);
+	return buf;
+}
+
+/* The referenced IOMMU's #iommu-cells, or an error naming both nodes. */
+static int iommu_cells(const struct hostdt *h, int iommu, const char *npath,
+		       struct vdt_diag *d)
+{
+	char ipath[VDT_DIAG_NODE_LEN];
+	const fdt32_t *p;
+	uint32_t cells;
+	int len;
+
+	p = fdt_getprop(h->fdt, iommu, "#iommu-cells", &len);
+	path_or_marker(h, iommu, ipath, sizeof(ipath));
+	if (!p)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
+				 "IOMMU %s has no #iommu-cells", ipath);
+	if (len != 4)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
+				 "#iommu-cells of IOMMU %s is %d bytes long, not 4",
+				 ipath, len);
+	cells = fdt32_to_cpu(*p);
+	if (cells > 2)
+		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, npath,
+				 "iommus",
+				 "#iommu-cells = %u of IOMMU %s is not supported (0, 1 or 2)",
+				 cells, ipath);
+	return (int)cells;
+}
+
+int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
+		  struct vdt_diag *d)
+{
+	char npath[VDT_DIAG_NODE_LEN], ipath[VDT_DIAG_NODE_LEN];
+	struct hostdt_spec *out;
+	const fdt32_t *p;
+	int len, ncells, i, n = 0, iommu, cells;
+	uint32_t ph;
+
+	*specs = NULL;
+	p = fdt_getprop(h->fdt, node, "iommus", &len);
+	if (!p)
+		return 0;
+	path_or_marker(h, node, npath, sizeof(npath));
+	if (len % 4 != 0)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
+				 "length %d is not a multiple of 4", len);
+	ncells = len / 4;
+	if (ncells == 0)
+		return 0;
+	/* Each specifier is at least the phandle: ncells bounds the count. */
+	out = calloc((size_t)ncells, sizeof(*out));
+	if (!out)
+		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommus",
+				 "out of memory");
+	for (i = 0; i < ncells; i += 1 + cells, n++) {
+		ph = fdt32_to_cpu(p[i]);
+		iommu = hostdt_node_by_phandle(h, ph);
+		if (iommu < 0) {
+			free(out);
+			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
+					 "iommus",
+					 "phandle 0x%x (specifier %d) does not refer to any node",
+					 ph, n);
+		}
+		cells = iommu_cells(h, iommu, npath, d);
+		if (cells < 0) {
+			free(out);
+			return cells;
+		}
+		if (i + 1 + cells > ncells) {
+			free(out);
+			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
+					 "iommus",
+					 "specifier %d is cut short: #iommu-cells of %s is %d",
+					 n, path_or_marker(h, iommu, ipath,
+							   sizeof(ipath)),
+					 cells);
+		}
+		out[n].iommu = iommu;
+		out[n].cells = (uint32_t)cells;
+		out[n].pid = cells >= 1 ? fdt32_to_cpu(p[i + 1]) : 0;
+		out[n].mask = cells == 2 ? fdt32_to_cpu(p[i + 2]) : 0;
+	}
+	*specs = out;
+	return n;
+}
+
+int hostdt_has_iommu_map(const struct hostdt *h, int node)
+{
+	return fdt_getprop(h->fdt, node, "iommu-map", NULL) != NULL;
+}
+
+/* Read an address or size of @cells (<= 2) cells. */
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* Cell counts a bus gives its children, checked to be 1 or 2 (address). */
+static int bus_cells(const struct hostdt *h, int bus, const char *path,
+		     int *ac, int *sc, struct vdt_diag *d)
+{
+	*ac = fdt_address_cells(h->fdt, bus);
+	*sc = fdt_size_cells(h->fdt, bus);
+	if (*ac < 0 || *sc < 0)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, path,
+				 *ac < 0 ? "#address-cells" : "#size-cells",
+				 "malformed: %s", fdt_strerror(*ac < 0 ? *ac : *sc));
+	if (*ac < 1 || *ac > 2 || *sc > 2)
+		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, path,
+				 "#address-cells",
+				 "addresses of %d cells with sizes of %d cells are not supported",
+				 *ac, *sc);
+	return 0;
+}
+
+/* Translate @addr, a child address of @bus, into @bus's parent's space. */
+static int translate_up(const struct hostdt *h, int bus, uint64_t *addr,
+			struct vdt_diag *d)
+{
+	char bpath[VDT_DIAG_NODE_LEN];
+	int cac, csc, pac, psc, len, entry, i, parent, r;
+	const fdt32_t *p;
+	uint64_t cb, pb, size;
+
+	path_or_marker(h, bus, bpath, sizeof(bpath));
+	p = fdt_getprop(h->fdt, bus, "ranges", &len);
+	if (!p)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
+				 "missing: addresses below this bus cannot be translated to CPU addresses");
+	if (len == 0)
+		return 0;
+	r = bus_cells(h, bus, bpath, &cac, &csc, d);
+	if (r < 0)
+		return r;
+	parent = hostdt_parent(h, bus);
+	r = bus_cells(h, parent, bpath, &pac, &psc, d);
+	if (r < 0)
+		return r;
+	entry = cac + pac + csc;
+	if (len % (entry * 4) != 0)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
+				 "length %d is not a multiple of %d cells", len,
+				 entry);
+	for (i = 0; i < len / 4; i += entry) {
+		cb = read_cells(p + i, cac);
+		pb = read_cells(p + i + cac, pac);
+		size = read_cells(p + i + cac + pac, csc);
+		if (*addr >= cb && *addr - cb < size) {
+			*addr = pb + (*addr - cb);
+			return 0;
+		}
+	}
+	return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
+			 "no entry covers address 0x%llx",
+			 (unsigned long long)*addr);
+}
+
+int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
+		    struct vdt_diag *d)
+{
+	char npath[VDT_DIAG_NODE_LEN];
+	int parent, ac, sc, len, r, bus;
+	const fdt32_t *p;
+	uint64_t addr;
+
+	path_or_marker(h, node, npath, sizeof(npath));
+	parent = hostdt_parent(h, node);
+	if (parent < 0)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
+				 "the root node has no address");
+	r = bus_cells(h, parent, npath, &ac, &sc, d);
+	if (r < 0)
+		return r;
+	p = fdt_getprop(h->fdt, node, "reg", &len);
+	if (!p || len < ac * 4)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
+				 p ? "shorter than one address" : "missing");
+	addr = read_cells(p, ac);
+	for (bus = parent; hostdt_parent(h, bus) >= 0;
+	     bus = hostdt_parent(h, bus)) {
+		r = translate_up(h, bus, &addr, d);
+		if (r < 0)
+			return r;
+	}
+	*base = addr;
+	return 0;
+}

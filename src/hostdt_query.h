@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_HOSTDT_QUERY_H
+#define VIOMMU_DTGEN_HOSTDT_QUERY_H
+
+/*
+ * Lookups in the host device tree.  hostdt_open() checks the blob and walks
+ * it once, indexing every node by phandle and recording every node's parent;
+ * after that no query walks the tree again (libfdt's own
+ * fdt_node_offset_by_phandle() and fdt_parent_offset() are linear scans).
+ *
+ * Node handles are libfdt structure offsets, as everywhere in libfdt.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "u64map.h"
+
+struct hostdt {
+	const void *fdt;
+	const char *file;	/* name used in diagnostics */
+	int *parent;		/* by node index: the parent's offset, -1 at / */
+	int nnodes;
+	struct u64map by_phandle;	/* phandle -> offset */
+	struct u64map by_offset;	/* offset -> node index */
+};
+
+/* One specifier of an "iommus" property. */
+struct hostdt_spec {
+	int iommu;		/* offset of the IOMMU node */
+	uint32_t cells;		/* its #iommu-cells: 0, 1 or 2 */
+	uint32_t pid;		/* master ID (0 when cells == 0) */
+	uint32_t mask;		/* SMR mask (0 unless cells == 2) */
+};
+
+/**
+ * hostdt_open - check a host blob and index it
+ * @h: filled on success; release with hostdt_close()
+ * @fdt, @size: the blob and the number of bytes readable at @fdt; the blob
+ *	must stay valid and unchanged while @h is used
+ * @file: the name diagnostics give for this blob
+ * @d: receives the error
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_BADDT, if fdt_check_full() rejects the blob
+ *	-VDT_ERR_NOMEM
+ */
+int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
+		const char *file, struct vdt_diag *d);
+
+/** hostdt_close - release what hostdt_open() allocated */
+void hostdt_close(struct hostdt *h);
+
+/**
+ * hostdt_node_by_phandle - the node carrying phandle @phandle
+ *
+ * returns:
+ *	its offset (>= 0)
+ *	-VDT_ERR_NOTFOUND, if no node has it
+ */
+int hostdt_node_by_phandle(const struct hostdt *h, uint32_t phandle);
+
+/**
+ * hostdt_parent - the parent of node @node
+ *
+ * returns:
+ *	its offset (>= 0)
+ *	-VDT_ERR_NOTFOUND, for the root or an offset that is not a node
+ */
+int hostdt_parent(const struct hostdt *h, int node);
+
+/**
+ * hostdt_get_path - the full path of @node, built from the parent index
+ * @buf, @len: destination (NUL-terminated)
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_NOTFOUND, if @node is not a node
+ *	-VDT_ERR_NOMEM, if @len is too small
+ */
+int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len);
+
+/**
+ * hostdt_is_enabled - whether @node's status is absent, "okay" or "ok"
+ *
+ * returns: 1 or 0
+ */
+int hostdt_is_enabled(const struct hostdt *h, int node);
+
+/**
+ * hostdt_iommus - parse @node's "iommus" with each IOMMU's #iommu-cells
+ * @specs: on success with a count > 0, an array the caller frees; else NULL
+ * @d: receives the error, which names @node and the IOMMU involved
+ *
+ * returns:
+ *	the number of specifiers (0 if @node has no "iommus")
+ *	-VDT_ERR_BADDT, for a malformed property, a phandle that refers to no
+ *		node, or an IOMMU without a usable #iommu-cells
+ *	-VDT_ERR_UNSUPPORTED, for #iommu-cells greater than 2
+ *	-VDT_ERR_NOMEM
+ */
+int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
+		  struct vdt_diag *d);
+
+/**
+ * hostdt_has_iommu_map - whether @node has an "iommu-map" property
+ *
+ * returns: 1 or 0
+ */
+int hostdt_has_iommu_map(const struct hostdt *h, int node);
+
+/**
+ * hostdt_reg_base - @node's first "reg" address as a CPU physical address
+ * @base: receives it
+ *
+ * The address is translated through the "ranges" of every ancestor bus
+ * (an empty "ranges" is the identity); addresses of up to two cells are
+ * handled.
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_BADDT, for a missing or malformed "reg" or "ranges", or an
+ *		address outside every "ranges" entry of a bus
+ *	-VDT_ERR_UNSUPPORTED, for addresses of more than two cells
+ */
+int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
+		    struct vdt_diag *d);
+
+#endif /* VIOMMU_DTGEN_HOSTDT_QUERY_H */

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "phandle_fix.h"
+#include "u64map.h"
+
+int phandle_fix_is_viommu_node(const void *fdt, int node)
+{
+	return fdt_node_check_compatible(fdt, node, "arm,smmu-v3") == 0 &&
+	       !fdt_getprop(fdt, node, "xen,path", NULL);
+}
+
+static const char *partial_path(const void *fdt, int node, char *buf,
+				size_t len)
+{
+	if (fdt_get_path(fdt, node, buf, (int)len) < 0)
+		snprintf(buf, len, "<node at offset %d>", node);
+	return buf;
+}
+
+/* The check of one node's phandle @ph against the rules. */
+static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
+		     uint32_t viommu_phandle, int *viommu_node,
+		     const struct u64map *seen, struct vdt_diag *d)
+{
+	char path[VDT_DIAG_NODE_LEN], other[VDT_DIAG_NODE_LEN];
+	int prev = u64map_get(seen, ph);
+
+	if (prev >= 0) {
+		partial_path(fdt, prev, other, sizeof(other));
+		return vdt_error(d, VDT_ERR_CONFLICT, file,
+				 partial_path(fdt, node, path, sizeof(path)),
+				 "phandle", "0x%x is also the phandle of %s",
+				 ph, other);
+	}
+	if (ph == viommu_phandle) {
+		if (phandle_fix_is_viommu_node(fdt, node)) {
+			*viommu_node = node;
+			return 0;
+		}
+		vdt_error(d, VDT_ERR_CONFLICT, file,
+			  partial_path(fdt, node, path, sizeof(path)),
+			  "phandle",
+			  "0x%x is the vIOMMU phandle, and this node is not a vIOMMU node",
+			  ph);
+		vdt_hint(d, "renumber this node, or choose another --viommu-phandle");
+		return -VDT_ERR_CONFLICT;
+	}
+	if (ph >= PFIX_XEN_PHANDLE_MIN && ph != PFIX_GUEST_PHANDLE_GIC) {
+		vdt_error(d, VDT_ERR_CONFLICT, file,
+			  partial_path(fdt, node, path, sizeof(path)),
+			  "phandle",
+			  "0x%x is in Xen's reserved range (65000 and up)", ph);
+		vdt_hint(d, "a partial device tree's own phandles must stay below 65000 (0xfde8)");
+		return -VDT_ERR_CONFLICT;
+	}
+	return 0;
+}
+
+int phandle_fix_check(const void *fdt, const char *file,
+		      uint32_t viommu_phandle, int *viommu_node,
+		      struct vdt_diag *d)
+{
+	struct u64map seen;
+	uint32_t ph;
+	int node, r = 0;
+
+	*viommu_node = -VDT_ERR_NOTFOUND;
+	u64map_init(&seen);
+	for (node = 0; node >= 0 && r >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		ph = fdt_get_phandle(fdt, node);
+		if (ph == 0 || ph == (uint32_t)-1)
+			continue;
+		r = check_one(fdt, file, node, ph, viommu_phandle, viommu_node,
+			      &seen, d);
+		if (r >= 0 && u64map_put(&seen, ph, node) < 0)
+			r = vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
+				      "out of memory");
+	}
+	u64map_free(&seen);
+	return r < 0 ? r : 0;
+}
+
+/* <vIOMMU vID> pairs, one per host specifier. */
+static int read_pins(const fdt32_t *p, int ncells, uint32_t viommu_phandle,
+		     int nspecs, uint32_t *pins, const struct pfix_where *w,
+		     struct vdt_diag *d)
+{
+	int i;
+
+	if (ncells % 2 != 0)
+		vdt_error(d, VDT_ERR_INPUT, w->file, w->node, "iommus",
+			  "%d cells cannot be pinned vIDs, which come in pairs",
+			  ncells);
+	else if (ncells / 2 != nspecs)
+		vdt_error(d, VDT_ERR_INPUT, w->file, w->node, "iommus",
+			  "%d pinned vIDs, host %s has %d IOMMU specifiers",
+			  ncells / 2, w->host, nspecs);
+	if (d->code < 0) {
+		vdt_hint(d, "pinned vIDs are <0x%x vID> pairs, one per host specifier, in the host's order",
+			 viommu_phandle);
+		return d->code;
+	}
+	for (i = 0; i < nspecs; i++) {
+		if (fdt32_to_cpu(p[2 * i]) != viommu_phandle)
+			return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+					 "iommus",
+					 "entry %d refers to phandle 0x%x, not the vIOMMU 0x%x: pinned and copied entries cannot be mixed",
+					 i, fdt32_to_cpu(p[2 * i]),
+					 viommu_phandle);
+		pins[i] = fdt32_to_cpu(p[2 * i + 1]);
+	}
+	return PFIX_PINNED;
+}
+
+/* A copy of the host property: same layout, same ID cells. */
+static int check_copy(const fdt32_t *p, int ncells,
+		      const struct hostdt_spec *specs, int nspecs,
+		      const struct pfix_where *w, struct vdt_diag *d)
+{
+	uint32_t host[2], part;
+	int i, c, pos = 0, want = 0;
+
+	for (i = 0; i < nspecs; i++)
+		want += 1 + (int)specs[i].cells;
+	if (ncells != want)
+		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node, "iommus",
+				 "stale copy: partial has %d cells, host %s has %d",
+				 ncells, w->host, want);
+	for (i = 0; i < nspecs; i++) {
+		host[0] = specs[i].pid;
+		host[1] = specs[i].mask;
+		pos++;		/* the phandle cell is not compared */
+		for (c = 0; c < (int)specs[i].cells; c++, pos++) {
+			part = fdt32_to_cpu(p[pos]);
+			if (part != host[c])
+				return vdt_error(d, VDT_ERR_INPUT, w->file,
+						 w->node, "iommus",
+						 "stale copy: partial says 0x%x, host says 0x%x",
+						 part, host[c]);
+		}
+	}
+	return PFIX_COPY;
+}
+
+int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
+			    const struct hostdt_spec *specs, int nspecs,
+			    uint32_t *pins, const struct pfix_where *w,
+			    struct vdt_diag *d)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, "iommus", &len);
+	if (!p)
+		return PFIX_ABSENT;
+	if (len % 4 != 0 || len == 0)
+		return vdt_error(d, VDT_ERR_BADDT, w->file, w->node, "iommus",
+				 "length %d is not a positive multiple of 4",
+				 len);
+	if (nspecs == 0)
+		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node, "iommus",
+				 "host node %s has no IOMMU, so no IOMMU specifier can be given",
+				 w->host);
+	if (fdt32_to_cpu(p[0]) == viommu_phandle)
+		return read_pins(p, len / 4, viommu_phandle, nspecs, pins, w,
+				 d);
+	return check_copy(p, len / 4, specs, nspecs, w, d);
+}
+
+int phandle_fix_write_iommus(void *fdt, int node, uint32_t viommu_phandle,
+			     const uint32_t *vids, int n)
+{
+	fdt32_t *cells;
+	void *p;
+	int i, r;
+
+	r = fdt_setprop_placeholder(fdt, node, "iommus", 8 * n, &p);
+	if (r < 0)
+		return r;
+	cells = p;
+	for (i = 0; i < n; i++) {
+		cells[2 * i] = cpu_to_fdt32(viommu_phandle);
+		cells[2 * i + 1] = cpu_to_fdt32(vids[i]);
+	}
+	return 0;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_PHANDLE_FIX_H
+#define VIOMMU_DTGEN_PHANDLE_FIX_H
+
+/*
+ * Phandles of the partial device tree: the checks that keep the guest's
+ * phandles clear of Xen's, reading what a partial node's "iommus" already
+ * says, and rewriting it to point at the vIOMMU.
+ */
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "hostdt_query.h"
+
+/* Xen reserves phandles from here up (GUEST_PHANDLE_GIC is the first). */
+#define PFIX_XEN_PHANDLE_MIN 65000u
+#define PFIX_GUEST_PHANDLE_GIC 0xfde8u
+
+/* Where a partial node's checks happen, for messages. */
+struct pfix_where {
+	const char *file;	/* the partial DT's name */
+	const char *node;	/* the partial node's path */
+	const char *hostfile;	/* the host DT's name */
+	const char *host;	/* the host node's path (its xen,path) */
+};
+
+/* What a partial node's "iommus" said. */
+enum pfix_kind {
+	PFIX_ABSENT,		/* no "iommus" */
+	PFIX_PINNED,		/* <vIOMMU vID>...: the vIDs are pinned */
+	PFIX_COPY,		/* a copy of the host's property, checked */
+};
+
+/**
+ * phandle_fix_is_viommu_node - whether @node looks like a vIOMMU node this
+ * tool wrote: compatible with "arm,smmu-v3" and without "xen,path"
+ *
+ * returns: 1 or 0
+ */
+int phandle_fix_is_viommu_node(const void *fdt, int node);
+
+/**
+ * phandle_fix_check - check every phandle of a partial DT
+ * @fdt: the partial DT (already checked with fdt_check_full())
+ * @file: its name, for messages
+ * @viommu_phandle: the vIOMMU's phandle
+ * @viommu_node: receives the offset of a vIOMMU node from an earlier run
+ *	that carries @viommu_phandle, or -VDT_ERR_NOTFOUND
+ *
+ * Rules: no two nodes share a phandle; no node but the vIOMMU node of an
+ * earlier run holds @viommu_phandle; phandles at or above 65000 are Xen's,
+ * except the GIC placeholder's 0xfde8 and the vIOMMU's own.
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_CONFLICT, naming the offending node
+ *	-VDT_ERR_NOMEM
+ */
+int phandle_fix_check(const void *fdt, const char *file,
+		      uint32_t viommu_phandle, int *viommu_node,
+		      struct vdt_diag *d);
+
+/**
+ * phandle_fix_read_iommus - read and check a partial node's "iommus"
+ * @fdt, @node: the partial DT and the passthrough node
+ * @viommu_phandle: the vIOMMU's phandle
+ * @specs, @nspecs: the host node's specifiers (the only source of pIDs)
+ * @pins: array of @nspecs; receives the pinned vIDs for PFIX_PINNED
+ * @w: names for messages
+ *
+ * A property whose first cell is @viommu_phandle is a list of pinned vIDs:
+ * <@viommu_phandle vID> pairs, one per host specifier.  Any other property
+ * is a copy of the host's "iommus" (its phandles are not compared, its ID
+ * cells must be equal).
+ *
+ * returns:
+ *	PFIX_ABSENT, PFIX_PINNED or PFIX_COPY
+ *	-VDT_ERR_BADDT, for a property that is not whole cells
+ *	-VDT_ERR_INPUT, for a count that differs from the host's or a stale copy
+ */
+int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
+			    const struct hostdt_spec *specs, int nspecs,
+			    uint32_t *pins, const struct pfix_where *w,
+			    struct vdt_diag *d);
+
+/**
+ * phandle_fix_write_iommus - set "iommus" to <@viommu_phandle vID> pairs
+ * @fdt: a writable blob (fdt_open_into()), @node: the node
+ * @vids, @n: the vIDs in host specifier order
+ *
+ * returns: as fdt_setprop_placeholder(): 0, or a negative libfdt error
+ *	(-FDT_ERR_NOSPACE when the blob must grow)
+ */
+int phandle_fix_write_iommus(void *fdt, int node, uint32_t viommu_phandle,
+			     const uint32_t *vids, int n);
+
+#endif /* VIOMMU_DTGEN_PHANDLE_FIX_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_U64MAP_H
+#define VIOMMU_DTGEN_U64MAP_H
+
+/*
+ * A hash map from 64-bit keys to non-negative ints (open addressing, linear
+ * probing).  Used for every index the tool keeps: phandle -> node, node
+ * offset -> node index, vID -> key, (IOMMU, pID) -> key.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct u64map {
+	uint64_t *keys;
+	int *vals;		/* -1 marks an empty slot */
+	size_t cap;		/* a power of two, or 0 before the first put */
+	size_t n;
+};
+
+/**
+ * u64map_init - an empty map (allocates nothing)
+ */
+void u64map_init(struct u64map *m);
+
+/**
+ * u64map_free - release the map's storage; the map is empty afterwards
+ */
+void u64map_free(struct u64map *m);
+
+/**
+ * u64map_get - look a key up
+ *
+ * returns:
+ *	the value (>= 0), if @key is present
+ *	-VDT_ERR_NOTFOUND, otherwise
+ */
+int u64map_get(const struct u64map *m, uint64_t key);
+
+/**
+ * u64map_put - insert @key or replace its value
+ * @val: must be >= 0
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_NOMEM, if the table could not grow (the map is unchanged)
+ */
+int u64map_put(struct u64map *m, uint64_t key, int val);
+
+#endif /* VIOMMU_DTGEN_U64MAP_H */

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * viommu-dtgen: the command-line tool.  Options, file I/O, messages and
+ * exit codes only; everything else is the library's (dtgen.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dtgen.h"
+#include "fileio.h"
+#include "map_write.h"
+#include "vbuf.h"
+
+#define PROG "viommu-dtgen"
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+#define MAX_MAPS 16
+
+enum long_only {
+	OPT_CHECK = 256,
+	OPT_HOST,
+	OPT_MAP,
+	OPT_MAP_FORMAT,
+	OPT_NO_VIOMMU_NODE,
+	OPT_PARTIAL,
+	OPT_POLICY,
+	OPT_REPORT,
+	OPT_VID_BASE,
+	OPT_VID_BITS,
+	OPT_VIOMMU_PHANDLE,
+	OPT_VIOMMU_REG,
+	OPT_VIOMMU_SPI,
+};
+
+static const struct option long_opts[] = {
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "help", no_argument, NULL, 'h' },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "map-format", required_argument, NULL, OPT_MAP_FORMAT },
+	{ "no-viommu-node", no_argument, NULL, OPT_NO_VIOMMU_NODE },
+	{ "out-format", required_argument, NULL, 'O' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "partial", required_argument, NULL, OPT_PARTIAL },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "version", no_argument, NULL, 'V' },
+	{ "vid-base", required_argument, NULL, OPT_VID_BASE },
+	{ "vid-bits", required_argument, NULL, OPT_VID_BITS },
+	{ "viommu-phandle", required_argument, NULL, OPT_VIOMMU_PHANDLE },
+	{ "viommu-reg", required_argument, NULL, OPT_VIOMMU_REG },
+	{ "viommu-spi", required_argument, NULL, OPT_VIOMMU_SPI },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cli {
+	struct dtgen_opts opts;
+	const char *host;
+	const char *partial;
+	const char *output;
+	const char *out_format;		/* "dtb", "dts" or NULL */
+	const char *maps[MAX_MAPS];
+	int nmaps;
+	int map_format;			/* -1: by extension, else YAML */
+	int check;
+	int report;
+	int quiet;
+	int verbose;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " [-hqVv] [--check] [--map file] [--map-format yaml|xl]\n"
+		"                    [--no-viommu-node] [-O dtb|dts] [-o file]\n"
+		"                    [--policy compact|identity] [--report] [--vid-base n]\n"
+		"                    [--vid-bits n] [--viommu-phandle n]\n"
+		"                    [--viommu-reg base,size] [--viommu-spi n]\n"
+		"                    --host file --partial file\n");
+}
+
+static void help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "  --host FILE              host device tree (DTB, or DTS compiled by dtc)\n"
+	       "  --partial FILE           the guest's partial device tree; '-' reads stdin\n"
+	       "  -o, --output FILE        rewritten partial DT; DTS if FILE ends in .dts; '-' is stdout\n"
+	       "  -O, --out-format FMT     dtb or dts, whatever -o's name says\n"
+	       "  --map FILE               vID map table; repeatable; .yaml/.yml, .cfg (xl)\n"
+	       "  --map-format FMT         yaml or xl, for a --map FILE with another name or '-'\n"
+	       "  --policy POLICY          compact (default) or identity\n"
+	       "  --vid-base N             lowest vID to hand out (default 0)\n"
+	       "  --vid-bits N             vIDs are below 2^N, 1..32 (default 16)\n"
+	       "  --viommu-phandle N       the vIOMMU's phandle (default 0xfdea)\n"
+	       "  --viommu-reg BASE,SIZE   the vIOMMU's registers (default 0x4040000,0x40000)\n"
+	       "  --viommu-spi N           the vIOMMU's interrupt (default 33)\n"
+	       "  --no-viommu-node         rewrite references only; the toolstack makes the node\n"
+	       "  --check                  validate and report; write nothing\n"
+	       "  --report                 print the vID table on stderr\n"
+	       "  -q                       no warnings\n"
+	       "  -v                       say what was done\n"
+	       "  -V, --version            print the version\n"
+	       "  -h, --help               print this help\n"
+	       "\nSee viommu-dtgen(1).\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": error: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* A number in decimal or 0x hex, at most @max. */
+static int parse_num(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_num(s, UINT32_MAX, &v) < 0) {
+		usage_error("--%s takes a 32-bit number (decimal or 0x hex)", opt);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_reg(const char *s, struct viommu_params *p)
+{
+	char buf[64], *comma;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	comma = strchr(buf, ',');
+	if (!comma)
+		return -1;
+	*comma = '\0';
+	if (parse_num(buf, UINT64_MAX, &p->base) < 0 ||
+	    parse_num(comma + 1, UINT64_MAX, &p->size) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_option(struct cli *c, int opt)
+{
+	uint32_t v;
+
+	switch (opt) {
+	case OPT_CHECK:
+		c->check = 1;
+		return 0;
+	case 'h':
+		help();
+		exit(0);
+	case OPT_HOST:
+		c->host = optarg;
+		return 0;
+	case OPT_MAP:
+		if (c->nmaps == MAX_MAPS)
+			return usage_error("more than 16 --map files%s", "");
+		c->maps[c->nmaps++] = optarg;
+		return 0;
+	case OPT_MAP_FORMAT:
+		c->map_format = map_format_by_name(optarg);
+		if (c->map_format < 0)
+			return usage_error("--map-format must be yaml or xl, not '%s'",
+					   optarg);
+		return 0;
+	case OPT_NO_VIOMMU_NODE:
+		c->opts.no_viommu_node = 1;
+		return 0;
+	case 'O':
+		if (strcmp(optarg, "dtb") && strcmp(optarg, "dts"))
+			return usage_error("-O must be dtb or dts, not '%s'",
+					   optarg);
+		c->out_format = optarg;
+		return 0;
+	case 'o':
+		c->output = optarg;
+		return 0;
+	case OPT_PARTIAL:
+		c->partial = optarg;
+		return 0;
+	case OPT_POLICY:
+		if (strcmp(optarg, "compact") == 0)
+			c->opts.policy = IDALLOC_COMPACT;
+		else if (strcmp(optarg, "identity") == 0)
+			c->opts.policy = IDALLOC_IDENTITY;
+		else
+			return usage_error("--policy must be compact or identity, not '%s'",
+					   optarg);
+		return 0;
+	case 'q':
+		c->quiet = 1;
+		return 0;
+	case OPT_REPORT:
+		c->report = 1;
+		return 0;
+	case 'V':
+		printf(PROG " " DTGEN_VERSION "\n");
+		exit(0);
+	case 'v':
+		c->verbose = 1;
+		return 0;
+	case OPT_VID_BASE:
+		return parse_u32("vid-base", optarg, &c->opts.vid_base) < 0 ?
+			       EXIT_USAGE : 0;
+	case OPT_VID_BITS:
+		if (parse_u32("vid-bits", optarg, &v) < 0)
+			return EXIT_USAGE;
+		c->opts.vid_bits = v;
+		return 0;
+	case OPT_VIOMMU_PHANDLE:
+		return parse_u32("viommu-phandle", optarg,
+				 &c->opts.viommu.phandle) < 0 ? EXIT_USAGE : 0;
+	case OPT_VIOMMU_REG:
+		if (parse_reg(optarg, &c->opts.viommu) < 0)
+			return usage_error("--viommu-reg takes BASE,SIZE, not '%s'",
+					   optarg);
+		return 0;
+	case OPT_VIOMMU_SPI:
+		return parse_u32("viommu-spi", optarg, &c->opts.viommu.spi) < 0 ?
+			       EXIT_USAGE : 0;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+static const char *display_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+static void print_note(const char *kind, const struct vdt_note *n)
+{
+	char line[VDT_DIAG_FILE_LEN + VDT_DIAG_NODE_LEN + VDT_DIAG_PROP_LEN +
+		  VDT_DIAG_MSG_LEN + 8];
+
+	vdt_note_format(n, line, sizeof(line));
+	fprintf(stderr, PROG ": %s: %s\n", kind, line);
+}
+
+/* Warnings (unless -q), then the error if there is one; the exit code. */
+static int report_diag(const struct cli *c, const struct vdt_diag *d)
+{
+	size_t i;
+
+	for (i = 0; !c->quiet && i < d->nwarnings; i++)
+		print_note("warning", &d->warnings[i]);
+	if (d->lost_warnings && !c->quiet)
+		fprintf(stderr, PROG ": warning: %d more warnings lost (out of memory)\n",
+			d->lost_warnings);
+	if (d->code == 0)
+		return 0;
+	print_note("error", &d->error);
+	if (d->hint[0])
+		fprintf(stderr, PROG ": hint: %s\n", d->hint);
+	return d->code == -VDT_ERR_USAGE ? EXIT_USAGE : EXIT_INPUT;
+}
+
+static void print_report(const struct vmap *m)
+{
+	const struct vmap_entry *e;
+	int i, j;
+
+	fprintf(stderr, "%-10s %-10s %-10s %-28s %s\n", "vID", "pID", "mask",
+		"pIOMMU", "node (host)");
+	for (i = 0; i < m->nentries; i++) {
+		e = &m->entries[i];
+		for (j = 0; j < e->ndevs; j++)
+			fprintf(stderr, "0x%-8" PRIx32 " 0x%-8" PRIx32
+				" 0x%-8" PRIx32 " %-28s %s (%s)\n",
+				e->vid, e->pid, e->mask,
+				m->iommus[e->iommu].path,
+				m->devices[e->devs[j]].node,
+				m->devices[e->devs[j]].host);
+	}
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Checks across options; 0 or EXIT_USAGE. */
+static int check_cli(const struct cli *c)
+{
+	const char *outs[MAX_MAPS + 1];
+	int n = 0, i, j;
+
+	if (!c->host)
+		return usage_error("--host is required%s", "");
+	if (!c->partial)
+		return usage_error("--partial is required%s", "");
+	if (!c->output && !c->nmaps && !c->check && !c->report)
+		return usage_error("nothing to do: give -o, --map, --check or --report%s",
+				   "");
+	if (c->output)
+		outs[n++] = c->output;
+	for (i = 0; i < c->nmaps; i++)
+		outs[n++] = c->maps[i];
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(outs[i], outs[j]) == 0)
+				return usage_error("'%s' is named for two outputs",
+						   outs[i]);
+	return 0;
+}
+
+/* Render every output in memory, so that nothing is written on error. */
+static int render(const struct cli *c, const struct dtgen_result *res,
+		  struct vbuf *bufs, struct fileio_out *outs, int *nouts,
+		  struct vdt_diag *d)
+{
+	int i, n = 0, fmt, rc;
+	void *dts;
+	size_t len;
+
+	if (c->output) {
+		outs[n].path = c->output;
+		outs[n].data = res->fdt;
+		outs[n].len = res->size;
+		if (c->out_format ? strcmp(c->out_format, "dts") == 0 :
+				    ends_with(c->output, ".dts")) {
+			rc = fileio_dtb_to_dts(res->fdt, res->size, c->output,
+					       &dts, &len, d);
+			if (rc < 0)
+				return rc;
+			bufs[n].data = dts;
+			bufs[n].len = len;
+			outs[n].data = dts;
+			outs[n].len = len;
+		}
+		n++;
+	}
+	for (i = 0; i < c->nmaps; i++, n++) {
+		fmt = map_format_by_path(c->maps[i]);
+		if (fmt < 0)
+			fmt = c->map_format >= 0 ? c->map_format :
+						   MAP_FORMAT_YAML;
+		rc = map_write(&res->map, fmt, c->maps[i], &bufs[n], d);
+		if (rc < 0)
+			return rc;
+		outs[n].path = c->maps[i];
+		outs[n].data = bufs[n].data;
+		outs[n].len = bufs[n].len;
+	}
+	*nouts = n;
+	return 0;
+}
+
+static int load_inputs(const struct cli *c, struct dtgen_blob *host,
+		       struct dtgen_blob *partial, struct vdt_diag *d)
+{
+	void *data;
+	size_t size;
+	int rc;
+
+	host->name = display_name(c->host);
+	partial->name = display_name(c->partial);
+	rc = fileio_load_dt(c->host, host->name, &data, &size, d);
+	if (rc < 0)
+		return rc;
+	host->data = data;
+	host->size = size;
+	rc = fileio_load_dt(c->partial, partial->name, &data, &size, d);
+	if (rc < 0)
+		return rc;
+	partial->data = data;
+	partial->size = size;
+	return 0;
+}
+
+static int run(const struct cli *c)
+{
+	struct dtgen_blob host = { 0 }, partial = { 0 };
+	struct fileio_out outs[MAX_MAPS + 1];
+	struct vbuf bufs[MAX_MAPS + 1];
+	struct dtgen_result res;
+	struct vdt_diag d;
+	int i, nouts = 0, rc;
+
+	vdt_diag_init(&d);
+	memset(&res, 0, sizeof(res));
+	for (i = 0; i <= MAX_MAPS; i++)
+		vbuf_init(&bufs[i]);
+	rc = load_inputs(c, &host, &partial, &d);
+	if (rc >= 0)
+		rc = dtgen_run(&c->opts, &host, &partial, &res, &d);
+	if (rc >= 0 && !c->check)
+		rc = render(c, &res, bufs, outs, &nouts, &d);
+	if (rc >= 0 && c->report)
+		print_report(&res.map);
+	if (rc >= 0 && c->verbose)
+		fprintf(stderr, PROG ": %d passthrough devices, %d vIDs%s\n",
+			res.map.ndevices, res.map.nentries,
+			c->check ? "; --check: nothing written" : "");
+	if (rc >= 0 && !c->check)
+		rc = fileio_commit(outs, nouts, &d);
+	rc = report_diag(c, &d);
+	for (i = 0; i <= MAX_MAPS; i++)
+		vbuf_free(&bufs[i]);
+	dtgen_result_free(&res);
+	free((void *)host.data);
+	free((void *)partial.data);
+	vdt_diag_free(&d);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int opt, rc;
+
+	memset(&c, 0, sizeof(c));
+	dtgen_opts_default(&c.opts);
+	c.map_format = -1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hO:o:qVv", long_opts,
+				  NULL)) != -1) {
+		if (opt == '?' || opt == ':')
+			return usage_error(opt == ':' ?
+						   "option '%s' needs a value" :
+						   "unknown option '%s'",
+					   argv[optind - 1]);
+		rc = parse_option(&c, opt);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	rc = check_cli(&c);
+	if (rc)
+		return rc;
+	return run(&c);
+}

@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# End-to-end tests of viommu-dtgen, driven by tests/fixtures/*.dts.
+#
+# Usage: tests/e2e.sh [BUILD_DIR]      (BUILD_DIR holds viommu-dtgen; default: build)
+#        E2E_FILTER='bad-*' tests/e2e.sh build    (run the cases whose name matches)
+#
+# host-*.dts are host trees; every other *.dts is a case: a guest partial DT
+# whose leading "// key: value" lines say how to run it and what to expect:
+#   host: FILE            host tree in tests/fixtures (required)
+#   args: ARGS            extra command-line arguments
+#   truncate: N           cut the compiled partial DTB to N bytes
+#   xl: LINE              exact content of the xl map file (one line)
+#   get: NODE PROP => V   `fdtget -t x OUT NODE PROP` prints V ("<none>": no such property)
+#   gets: NODE PROP => V  the same with `fdtget -t s`
+#   nodes: NODE => A B    the subnodes of NODE, in order
+#   props: NODE => A B    the properties of NODE, in order
+#   yaml: TEXT            TEXT occurs in the YAML map
+#   warning: TEXT         TEXT occurs in stderr (also `stderr: TEXT`)
+#   error: TEXT           bad-*.dts: TEXT occurs in the first stderr line
+#   dtc-allow: TEXT       dtc warnings containing TEXT are expected in the output
+# A bad-*.dts case must exit 1 with a first stderr line starting with
+# "viommu-dtgen: error: " and leave its output directory empty.  A good case
+# must exit 0, meet its expectations, be deterministic (a second run gives
+# byte-identical files) and idempotent (a run on its own output gives the same
+# files), and its output must not make dtc warn about iommus or phandles
+# where the input did not.
+
+set -u
+export LC_ALL=C
+
+build=${1:-build}
+if [[ ! -x $build/viommu-dtgen ]]; then
+	echo "e2e.sh: $build/viommu-dtgen not found (build it first)" >&2
+	exit 2
+fi
+tool=$(cd "$build" && pwd)/viommu-dtgen
+fixtures=$(cd "$(dirname "$0")" && pwd)/fixtures
+filter=${E2E_FILTER:-*}
+tool_timeout=${E2E_TIMEOUT:-60}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+passed=0
+failed=0
+why=
+
+# dtc 1.6 has no -Wall; use it where it exists.
+dtc_wall=()
+if dtc -Wall -I dts -O dtb -o /dev/null - <<<'/dts-v1/; / { };' 2>/dev/null; then
+	dtc_wall=(-Wall)
+fi
+
+fail() {
+	why=$*
+	return 1
+}
+
+# list_dir DIR: the names in DIR, sorted, each followed by a space.
+list_dir() {
+	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' '
+}
+
+first_line() {
+	head -n 1 -- "$1"
+}
+
+# run_tool OUTDIR PARTIAL ERRFILE: the standard invocation; prints nothing,
+# returns the tool's exit status.
+run_tool() {
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$2" \
+		-o "$1/out.dtb" --map "$1/map.cfg" --map "$1/map.yaml" \
+		"${args[@]}" 2>"$3"
+}
+
+describe_rc() {
+	case $1 in
+	124) echo "timed out after ${tool_timeout}s" ;;
+	12[5-9] | 1[3-9][0-9] | 2[0-9][0-9]) echo "exit $1 (crash?)" ;;
+	*) echo "exit $1" ;;
+	esac
+}
+
+# dtc_warnings DTB: the dtc warnings about iommus or phandles, one per line,
+# without the file-name prefix and minus the allowed ones.
+dtc_warnings() {
+	local a
+	dtc "${dtc_wall[@]}" -I dtb -O dts -o /dev/null "$1" 2>&1 |
+		grep -E 'iommus|phandle' | sed 's/^[^:]*: //' |
+		while IFS= read -r a; do
+			local skip=0 allow
+			for allow in "${dtc_allow[@]}"; do
+				[[ $a == *"$allow"* ]] && skip=1
+			done
+			((skip)) || printf '%s\n' "$a"
+		done | sort -u
+}
+
+# check_spec KIND SPEC OUT.DTB: one get/gets/nodes/props expectation.
+check_spec() {
+	local kind=$1 spec=$2 dtb=$3 node prop want got
+	if [[ $spec != *' => '* ]]; then
+		fail "bad directive '$kind: $spec'"
+		return
+	fi
+	want=${spec#* => }
+	node=${spec%% => *}
+	case $kind in
+	get | gets)
+		prop=${node#* }
+		node=${node%% *}
+		if [[ $kind == get ]]; then
+			got=$(fdtget -t x "$dtb" "$node" "$prop" 2>/dev/null) || got='<none>'
+		else
+			got=$(fdtget -t s "$dtb" "$node" "$prop" 2>/dev/null) || got='<none>'
+		fi
+		;;
+	nodes)
+		got=$(fdtget -l "$dtb" "$node" 2>/dev/null | tr '\n' ' ') || got='<none>'
+		got=${got% }
+		;;
+	props)
+		got=$(fdtget -p "$dtb" "$node" 2>/dev/null | tr '\n' ' ') || got='<none>'
+		got=${got% }
+		;;
+	esac
+	[[ $got == "$want" ]] || fail "$kind $spec: got '$got'"
+}
+
+same_outputs() {
+	local f
+	for f in out.dtb map.cfg map.yaml; do
+		cmp -s -- "$1/$f" "$2/$f" || {
+			fail "$3: $f differs"
+			return
+		}
+	done
+}
+
+run_fixture() {
+	local case_file=$1 name=$2 dir=$tmp/$2
+	local line key val host='' truncate='' xl='' have_xl=0 rc e f
+	local -a errors=() stderrs=() specs=() yamls=()
+	args=()
+	dtc_allow=()
+	mkdir -p "$dir/out" "$dir/out2" "$dir/out3"
+
+	while IFS= read -r line; do
+		[[ $line =~ ^//\ ([a-z-]+):\ ?(.*)$ ]] || continue
+		key=${BASH_REMATCH[1]}
+		val=${BASH_REMATCH[2]}
+		case $key in
+		host) host=$val ;;
+		args) read -r -a args <<<"$val" ;;
+		truncate) truncate=$val ;;
+		xl) xl=$val have_xl=1 ;;
+		get | gets | nodes | props) specs+=("$key	$val") ;;
+		yaml) yamls+=("$val") ;;
+		warning | stderr) stderrs+=("$val") ;;
+		error) errors+=("$val") ;;
+		dtc-allow) dtc_allow+=("$val") ;;
+		*)
+			fail "unknown directive '$key'"
+			return
+			;;
+		esac
+	done <"$case_file"
+
+	[[ -n $host ]] || {
+		fail "no '// host:' directive"
+		return
+	}
+	[[ -f $fixtures/$host ]] || {
+		fail "host fixture $host does not exist"
+		return
+	}
+	host_dtb=$dir/host.dtb
+	local partial=$dir/partial.dtb
+	dtc -q -I dts -O dtb -o "$host_dtb" "$fixtures/$host" 2>"$dir/dtc.err" ||
+		{
+			fail "dtc failed on $host: $(first_line "$dir/dtc.err")"
+			return
+		}
+	dtc -q -I dts -O dtb -o "$partial" "$case_file" 2>"$dir/dtc.err" ||
+		{
+			fail "dtc failed: $(first_line "$dir/dtc.err")"
+			return
+		}
+	if [[ -n $truncate ]]; then
+		truncate -s "$truncate" "$partial" || {
+			fail "cannot truncate to $truncate"
+			return
+		}
+	fi
+
+	run_tool "$dir/out" "$partial" "$dir/err"
+	rc=$?
+
+	if [[ $name == bad-* ]]; then
+		((${#errors[@]})) || {
+			fail "bad case without '// error:'"
+			return
+		}
+		[[ $rc == 1 ]] || {
+			fail "expected exit 1, got $(describe_rc "$rc"): $(first_line "$dir/err")"
+			return
+		}
+		line=$(first_line "$dir/err")
+		[[ $line == 'viommu-dtgen: error: '* ]] || {
+			fail "first stderr line is not an error: '$line'"
+			return
+		}
+		for e in "${errors[@]}"; do
+			[[ $line == *"$e"* ]] || {
+				fail "first stderr line lacks '$e': '$line'"
+				return
+			}
+		done
+		for e in "${stderrs[@]}"; do
+			grep -qF -- "$e" "$dir/err" || {
+				fail "stderr lacks '$e'"
+				return
+			}
+		done
+		f=$(list_dir "$dir/out")
+		[[ -z $f ]] || fail "files left in the output directory: $f"
+		return
+	fi
+
+	((${#errors[@]} == 0)) || {
+		fail "'// error:' in a good case (name it bad-*.dts?)"
+		return
+	}
+	[[ $rc == 0 ]] || {
+		fail "expected exit 0, got $(describe_rc "$rc"): $(first_line "$dir/err")"
+		return
+	}
+	f=$(list_dir "$dir/out")
+	[[ $f == 'map.cfg map.yaml out.dtb ' ]] || {
+		fail "output directory holds '$f'"
+		return
+	}
+	if ((have_xl)); then
+		printf '%s\n' "$xl" | cmp -s - "$dir/out/map.cfg" || {
+			fail "xl map is '$(head -c 400 "$dir/out/map.cfg")'"
+			return
+		}
+	fi
+	local spec
+	for spec in "${specs[@]}"; do
+		check_spec "${spec%%	*}" "${spec#*	}" "$dir/out/out.dtb" || return
+	done
+	for e in "${yamls[@]}"; do
+		grep -qF -- "$e" "$dir/out/map.yaml" || {
+			fail "YAML map lacks '$e'"
+			return
+		}
+	done
+	for e in "${stderrs[@]}"; do
+		grep -qF -- "$e" "$dir/err" || {
+			fail "stderr lacks '$e': '$(first_line "$dir/err")'"
+			return
+		}
+	done
+
+	# Determinism.
+	run_tool "$dir/out2" "$partial" "$dir/err2"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "second run: $(describe_rc "$rc")"
+		return
+	}
+	same_outputs "$dir/out" "$dir/out2" "not deterministic" || return
+
+	# Idempotence.
+	run_tool "$dir/out3" "$dir/out/out.dtb" "$dir/err3"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "run on own output: $(describe_rc "$rc"): $(first_line "$dir/err3")"
+		return
+	}
+	same_outputs "$dir/out" "$dir/out3" "not idempotent" || return
+
+	# dtc reads the output back without new iommus/phandle warnings.
+	dtc_warnings "$partial" >"$dir/dtc.in"
+	dtc_warnings "$dir/out/out.dtb" >"$dir/dtc.out"
+	f=$(grep -vxF -f "$dir/dtc.in" "$dir/dtc.out")
+	[[ -z $f ]] || fail "new dtc warning: $(echo "$f" | head -n 1)"
+}
+
+report() {
+	if (($1 == 0)); then
+		echo "ok $2"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $2: $why"
+		failed=$((failed + 1))
+	fi
+}
+
+for case_file in "$fixtures"/*.dts; do
+	name=$(basename "$case_file" .dts)
+	[[ $name == host-* ]] && continue
+	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
+	[[ $name == $filter ]] || continue
+	why=
+	run_fixture "$case_file" "$name"
+	report $? "$name"
+done
+
+# ---------------------------------------------------------------------------
+# Command-line cases, not fixture-driven.  They use the xen-devel fixtures.
+
+cli_setup() {
+	cli=$tmp/$1
+	mkdir -p "$cli/w"
+	host_dtb=$cli/host.dtb
+	cli_partial=$cli/partial.dtb
+	dtc -q -I dts -O dtb -o "$host_dtb" "$fixtures/host-xen-devel.dts" &&
+		dtc -q -I dts -O dtb -o "$cli_partial" "$fixtures/xen-devel.dts"
+}
+
+# Usage errors exit 2 and write nothing.
+cli_usage() {
+	local rc w cmd
+	local -a argv
+	cli_setup cli-usage || {
+		fail "dtc failed"
+		return
+	}
+	w=$cli/w
+	for cmd in "--bogus-option" \
+		"--partial $cli_partial -o $w/out.dtb" \
+		"--host $host_dtb --partial $cli_partial -o $w/out.dtb --vid-bits 33" \
+		"--host $host_dtb --partial $cli_partial"; do
+		read -r -a argv <<<"$cmd"
+		timeout "$tool_timeout" "$tool" "${argv[@]}" >/dev/null 2>"$cli/err"
+		rc=$?
+		[[ $rc == 2 ]] || {
+			fail "'$cmd': expected exit 2, got $(describe_rc "$rc")"
+			return
+		}
+		[[ $(first_line "$cli/err") == viommu-dtgen:* ]] || {
+			fail "'$cmd': stderr is '$(first_line "$cli/err")'"
+			return
+		}
+	done
+	[[ -z $(list_dir "$w") ]] || fail "files written: $(list_dir "$w")"
+}
+
+# All or nothing: an output in a missing directory fails the whole run (the
+# map in an existing directory is not written either), and a failing run
+# leaves existing outputs unchanged.
+cli_all_or_nothing() {
+	local rc w
+	cli_setup cli-all-or-nothing || {
+		fail "dtc failed"
+		return
+	}
+	w=$cli/w
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$cli_partial" \
+		--map "$w/map.yaml" -o "$w/missing/out.dtb" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 1 ]] || {
+		fail "-o into a missing directory: expected exit 1, got $(describe_rc "$rc")"
+		return
+	}
+	[[ $(first_line "$cli/err") == 'viommu-dtgen: error: '* ]] || {
+		fail "first stderr line is '$(first_line "$cli/err")'"
+		return
+	}
+	[[ -z $(list_dir "$w") ]] || {
+		fail "files left: $(list_dir "$w")"
+		return
+	}
+	echo old >"$w/out.dtb"
+	echo old >"$w/map.cfg"
+	timeout "$tool_timeout" "$tool" --host "$fixtures/host-dangling.dts" \
+		--partial "$cli_partial" -o "$w/out.dtb" --map "$w/map.cfg" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 1 ]] || {
+		fail "bad input: expected exit 1, got $(describe_rc "$rc")"
+		return
+	}
+	[[ $(cat "$w/out.dtb") == old && $(cat "$w/map.cfg") == old ]] ||
+		{
+			fail "existing outputs changed by a failing run"
+			return
+		}
+	[[ $(list_dir "$w") == 'map.cfg out.dtb ' ]] ||
+		fail "files left: $(list_dir "$w")"
+}
+
+# --check validates and writes nothing, even with -o and --map.
+cli_check() {
+	local rc w
+	cli_setup cli-check || {
+		fail "dtc failed"
+		return
+	}
+	w=$cli/w
+	(cd "$w" && timeout "$tool_timeout" "$tool" --host "$host_dtb" \
+		--partial "$cli_partial" --check) 2>"$cli/err"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "--check: expected exit 0, got $(describe_rc "$rc"): $(first_line "$cli/err")"
+		return
+	}
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$cli_partial" \
+		--check -o "$w/out.dtb" --map "$w/map.yaml" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "--check -o --map: expected exit 0, got $(describe_rc "$rc"): $(first_line "$cli/err")"
+		return
+	}
+	[[ -z $(list_dir "$w") ]] || fail "files written: $(list_dir "$w")"
+}
+
+# '--partial -' and '-o -' give the same bytes as files do; DTS input and
+# output round-trip through dtc to the same tree.
+cli_stdio() {
+	local rc w
+	cli_setup cli-stdio || {
+		fail "dtc failed"
+		return
+	}
+	w=$cli/w
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$cli_partial" \
+		-o "$w/file.dtb" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "-o FILE: $(describe_rc "$rc"): $(first_line "$cli/err")"
+		return
+	}
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial - -o - \
+		<"$cli_partial" >"$w/stdout.dtb" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "--partial - -o -: $(describe_rc "$rc"): $(first_line "$cli/err")"
+		return
+	}
+	cmp -s "$w/file.dtb" "$w/stdout.dtb" || {
+		fail "stdout output differs from the file output"
+		return
+	}
+	timeout "$tool_timeout" "$tool" --host "$fixtures/host-xen-devel.dts" \
+		--partial "$fixtures/xen-devel.dts" -o "$w/out.dts" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 0 ]] || {
+		fail "DTS in, DTS out: $(describe_rc "$rc"): $(first_line "$cli/err")"
+		return
+	}
+	dtc -q -I dts -O dtb -o "$w/dts.dtb" "$w/out.dts" 2>/dev/null || {
+		fail "the DTS output does not compile"
+		return
+	}
+	if ! dtc -q -I dtb -O dts -o "$w/a.dts" "$w/file.dtb" ||
+		! dtc -q -I dtb -O dts -o "$w/b.dts" "$w/dts.dtb" ||
+		! cmp -s "$w/a.dts" "$w/b.dts"; then
+		fail "the DTS output is not the same tree as the DTB output"
+	fi
+}
+
+for name in cli-usage cli-all-or-nothing cli-check cli-stdio; do
+	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
+	[[ $name == $filter ]] || continue
+	why=
+	"${name//-/_}"
+	report $? "$name"
+done
+
+echo "$passed passed, $failed failed"
+((failed == 0))

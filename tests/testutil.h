@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_TESTUTIL_H
+#define VIOMMU_DTGEN_TESTUTIL_H
+
+/* Helpers shared by the unit tests: blobs built from DTS text with dtc. */
+
+#include <stddef.h>
+
+#include <check.h>
+
+/**
+ * tu_dtb - compile DTS source text with dtc into a blob (free() it)
+ * @dts: source text, without the "/dts-v1/;" line
+ * @size: receives the blob's size
+ *
+ * Fails the running test if dtc fails.
+ */
+void *tu_dtb(const char *dts, size_t *size);
+
+Suite *diag_suite(void);
+Suite *dtgen_suite(void);
+Suite *hostdt_query_suite(void);
+Suite *idalloc_suite(void);
+Suite *map_write_suite(void);
+Suite *phandle_fix_suite(void);
+Suite *u64map_suite(void);
+Suite *vbuf_suite(void);
+Suite *viommu_node_suite(void);
+
+#endif /* VIOMMU_DTGEN_TESTUTIL_H */
