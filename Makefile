@@ -50,7 +50,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all check check-unit check-e2e check-corpus demo lint bench clean deps
+.SECONDARY:
+.PHONY: all check check-unit check-e2e check-corpus check-schema demo lint bench clean deps
 
 all: $(BIN)
 
@@ -82,7 +83,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ -o $@ $(FDT_LIBS)
 
-check: check-unit check-e2e check-corpus
+check: check-unit check-e2e check-corpus check-schema
 
 check-unit: $(RUNNER)
 	$(say) TEST unit
@@ -95,6 +96,10 @@ check-e2e: $(BIN)
 check-corpus: $(BIN) $(TOOLS)
 	$(say) TEST corpus
 	$(Q)tests/corpus.sh $(BUILD)
+
+check-schema: $(BIN)
+	$(say) TEST schema
+	$(Q)tests/schema.sh $(BUILD)
 
 demo: $(BIN)
 	$(Q)examples/demo.sh $(BUILD)

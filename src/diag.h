@@ -26,6 +26,9 @@ enum vdt_err {
 	VDT_ERR_USAGE,		/* an option value is out of range */
 };
 
+/* Trees nested deeper than this are refused rather than walked. */
+#define VDT_MAX_DEPTH 256
+
 #define VDT_DIAG_FILE_LEN 256
 #define VDT_DIAG_NODE_LEN 512
 #define VDT_DIAG_PROP_LEN 64

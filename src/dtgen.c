@@ -9,8 +9,6 @@
 #include "hostdt_query.h"
 #include "phandle_fix.h"
 
-/* Nesting below /passthrough deeper than this is refused. */
-#define DTGEN_MAX_DEPTH 64
 /* The rewritten partial DT may not grow past this many bytes. */
 #define DTGEN_MAX_BLOB (1u << 30)
 
@@ -33,6 +31,7 @@ struct run {
 	struct device *devs;		/* document order */
 	struct idalloc ids;
 	struct u64map warned;		/* disabled IOMMUs already reported */
+	struct u64map dev_by_offset;	/* partial node offset -> device */
 	struct vmap *map;
 	struct vdt_diag *d;
 };
@@ -193,13 +192,15 @@ static int add_device(struct run *r, int node, const char *path)
 	dev = &r->devs[di];
 	memset(dev, 0, sizeof(*dev));
 	dev->node = node;
+	if (u64map_put(&r->dev_by_offset, (uint64_t)node, di) < 0)
+		return nomem(r);
 	r->map->devices[di].node = dup_str(path);
 	r->map->devices[di].host = dup_str(hpath);
 	r->map->ndevices++;
 	if (!r->map->devices[di].node || !r->map->devices[di].host)
 		return nomem(r);
 
-	hnode = fdt_path_offset(r->host.fdt, hpath);
+	hnode = hostdt_node_by_path(&r->host, hpath);
 	if (hnode < 0)
 		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
 				 "xen,path", "host node %s not found in %s",
@@ -268,7 +269,7 @@ static int add_device(struct run *r, int node, const char *path)
 /* Rule 1: every node below /passthrough, at any depth, with xen,path. */
 static int walk_passthrough(struct run *r)
 {
-	size_t plen[DTGEN_MAX_DEPTH + 1];
+	size_t plen[VDT_MAX_DEPTH + 1];
 	char path[VDT_DIAG_NODE_LEN];
 	int node, depth = 0, count = 0, nl, rc;
 	const char *name;
@@ -290,7 +291,7 @@ static int walk_passthrough(struct run *r)
 	     node >= 0 && depth > 0;
 	     node = fdt_next_node(r->pfdt, node, &depth)) {
 		name = fdt_get_name(r->pfdt, node, &nl);
-		if (depth > DTGEN_MAX_DEPTH ||
+		if (depth > VDT_MAX_DEPTH ||
 		    plen[depth - 1] + 1 + (size_t)nl >= sizeof(path))
 			return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile,
 					 "/passthrough", NULL,
@@ -401,60 +402,135 @@ static int build_map(struct run *r)
 	return 0;
 }
 
-/* Add, rewrite or (with no_viommu_node) remove the vIOMMU node. */
-static int viommu_edit(const struct run *r, void *fdt)
+/* Per open node of the copy: what to add when its properties end. */
+struct copy_level {
+	int dev;		/* device index, or -1 */
+	int passthrough;	/* the node is /passthrough */
+	int props_done;		/* a subnode or the end was reached */
+	int iommus_done;	/* the device's iommus was written */
+};
+
+static int write_iommus(const struct run *r, void *out, int di,
+			uint32_t *vids)
 {
-	if (!r->o->no_viommu_node)
-		return make_viommu_node(fdt, r->passthrough, r->viommu_node,
-					&r->o->viommu);
-	if (r->viommu_node >= 0)
-		return fdt_del_node(fdt, r->viommu_node);
-	return 0;
+	const struct device *dev = &r->devs[di];
+	int i;
+
+	for (i = 0; i < dev->nspecs; i++)
+		vids[i] = r->ids.keys[dev->keys[i]].vid;
+	return phandle_fix_write_iommus(out, r->o->viommu.phandle, vids,
+					dev->nspecs);
+}
+
+/* The vIOMMU node, with /passthrough's cells for its reg. */
+static int write_viommu(const struct run *r, void *out)
+{
+	return make_viommu_node(out, fdt_address_cells(r->pfdt, r->passthrough),
+				fdt_size_cells(r->pfdt, r->passthrough),
+				&r->o->viommu);
+}
+
+/* A node's properties are over: add what it lacks (rules 3 and 8). */
+static int end_props(const struct run *r, void *out, struct copy_level *l,
+		     uint32_t *vids)
+{
+	int rc = 0;
+
+	if (l->props_done)
+		return 0;
+	l->props_done = 1;
+	if (l->dev >= 0 && r->devs[l->dev].keys && !l->iommus_done)
+		rc = write_iommus(r, out, l->dev, vids);
+	/* A new vIOMMU node goes first among /passthrough's children. */
+	if (rc >= 0 && l->passthrough && !r->o->no_viommu_node &&
+	    r->viommu_node < 0)
+		rc = write_viommu(r, out);
+	return rc;
 }
 
 /*
- * Rules 3 and 8 on a fresh copy of the partial DT in @buf.  Edits go from
- * the end of the blob towards its start, so that no edit moves a node not
- * yet edited; a new vIOMMU node goes in last, at the head of /passthrough.
+ * Copy the partial DT into @out with the sequential-write API, in one pass
+ * (editing in place would move the rest of the blob at every device):
+ * a device's "iommus" is replaced where it stands, or added after its
+ * last property; an earlier run's vIOMMU node is regenerated where it
+ * stands, or dropped with no_viommu_node; everything else is copied as is.
  * @vids has room for any device's specifiers.  Returns libfdt codes:
- * -FDT_ERR_NOSPACE asks for a bigger @buf.
+ * -FDT_ERR_NOSPACE asks for a bigger @out.
  */
-static int rewrite(const struct run *r, void *buf, size_t size, uint32_t *vids)
+static int copy_tree(const struct run *r, void *out, size_t size,
+		     uint32_t *vids)
 {
-	int di, i, rc, done = 0;
+	struct copy_level lv[VDT_MAX_DEPTH];
+	int offset = 0, next, depth = -1, skip = 0, rc, i, len, di;
+	const struct fdt_property *prop;
+	uint64_t addr, rsize;
+	const char *name;
+	uint32_t tag;
 
-	rc = fdt_open_into(r->pfdt, buf, (int)size);
-	if (rc < 0)
-		return rc;
-	for (di = r->map->ndevices - 1; di >= 0; di--) {
-		const struct device *dev = &r->devs[di];
-
-		if (!done && r->viommu_node > dev->node) {
-			rc = viommu_edit(r, buf);
-			if (rc < 0)
-				return rc;
-			done = 1;
+	rc = fdt_create(out, (int)size);
+	for (i = 0; rc >= 0 && i < fdt_num_mem_rsv(r->pfdt); i++) {
+		rc = fdt_get_mem_rsv(r->pfdt, i, &addr, &rsize);
+		if (rc >= 0)
+			rc = fdt_add_reservemap_entry(out, addr, rsize);
+	}
+	if (rc >= 0)
+		rc = fdt_finish_reservemap(out);
+	do {
+		tag = fdt_next_tag(r->pfdt, offset, &next);
+		if (rc < 0)
+			break;
+		if (skip > 0) {		/* inside a dropped subtree */
+			skip += tag == FDT_BEGIN_NODE ? 1 :
+				tag == FDT_END_NODE ? -1 : 0;
+		} else if (tag == FDT_BEGIN_NODE) {
+			if (depth >= 0)
+				rc = end_props(r, out, &lv[depth], vids);
+			if (rc >= 0 && offset == r->viommu_node) {
+				if (!r->o->no_viommu_node)
+					rc = write_viommu(r, out);
+				skip = 1;
+				offset = next;
+				continue;
+			}
+			if (rc < 0 || ++depth >= VDT_MAX_DEPTH) {
+				rc = rc < 0 ? rc : -FDT_ERR_BADSTRUCTURE;
+				break;
+			}
+			di = u64map_get(&r->dev_by_offset, (uint64_t)offset);
+			lv[depth].dev = di;
+			lv[depth].passthrough = offset == r->passthrough;
+			lv[depth].props_done = 0;
+			lv[depth].iommus_done = 0;
+			rc = fdt_begin_node(out, fdt_get_name(r->pfdt, offset,
+							      NULL));
+		} else if (tag == FDT_PROP) {
+			prop = fdt_get_property_by_offset(r->pfdt, offset, &len);
+			name = fdt_string(r->pfdt, fdt32_to_cpu(prop->nameoff));
+			di = lv[depth].dev;
+			if (di >= 0 && r->devs[di].keys &&
+			    strcmp(name, "iommus") == 0) {
+				rc = write_iommus(r, out, di, vids);
+				lv[depth].iommus_done = 1;
+			} else {
+				rc = fdt_property(out, name, prop->data, len);
+			}
+		} else if (tag == FDT_END_NODE) {
+			rc = end_props(r, out, &lv[depth], vids);
+			if (rc >= 0)
+				rc = fdt_end_node(out);
+			depth--;
 		}
-		if (!dev->keys)
-			continue;
-		for (i = 0; i < dev->nspecs; i++)
-			vids[i] = r->ids.keys[dev->keys[i]].vid;
-		rc = phandle_fix_write_iommus(buf, dev->node,
-					      r->o->viommu.phandle, vids,
-					      dev->nspecs);
-		if (rc < 0)
-			return rc;
-	}
-	if (!done) {
-		rc = viommu_edit(r, buf);
-		if (rc < 0)
-			return rc;
-	}
-	return fdt_pack(buf);
+		offset = next;
+	} while (tag != FDT_END);
+	if (rc >= 0)
+		rc = fdt_finish(out);
+	if (rc >= 0)
+		fdt_set_boot_cpuid_phys(out, fdt_boot_cpuid_phys(r->pfdt));
+	return rc;
 }
 
 /* libxl's FDT() idiom: start again in a bigger buffer on NOSPACE. */
-static int rewrite_grow(struct run *r, struct dtgen_result *res)
+static int rewrite(struct run *r, struct dtgen_result *res)
 {
 	size_t size = fdt_totalsize(r->pfdt);
 	uint32_t *vids;
@@ -473,7 +549,7 @@ static int rewrite_grow(struct run *r, struct dtgen_result *res)
 			free(vids);
 			return nomem(r);
 		}
-		rc = rewrite(r, buf, size, vids);
+		rc = copy_tree(r, buf, size, vids);
 		if (rc != -FDT_ERR_NOSPACE || size >= DTGEN_MAX_BLOB)
 			break;
 		free(buf);
@@ -483,7 +559,7 @@ static int rewrite_grow(struct run *r, struct dtgen_result *res)
 	if (rc < 0) {
 		free(buf);
 		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, NULL, NULL,
-				 "cannot rewrite the device tree: %s",
+				 "cannot write the device tree: %s",
 				 fdt_strerror(rc));
 	}
 	res->fdt = buf;
@@ -512,14 +588,40 @@ static int check_viommu_reg(struct run *r)
 	return 0;
 }
 
+/* The vIOMMU's name must be free below /passthrough, and its reg fit. */
+static int check_viommu_name(struct run *r)
+{
+	char name[32], path[64];
+	int node;
+
+	viommu_node_name(&r->o->viommu, name, sizeof(name));
+	node = fdt_subnode_offset(r->pfdt, r->passthrough, name);
+	if (node >= 0 && node != r->viommu_node) {
+		snprintf(path, sizeof(path), "/passthrough/%s", name);
+		vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, path, NULL,
+			  "the vIOMMU node's name is taken by a node that is not a vIOMMU node");
+		vdt_hint(r->d, "rename that node, or move the vIOMMU with --viommu-reg");
+		return -VDT_ERR_CONFLICT;
+	}
+	return check_viommu_reg(r);
+}
+
 static int open_partial(struct run *r, const struct dtgen_blob *partial)
 {
-	int rc = fdt_check_full(partial->data, partial->size);
+	int rc = fdt_check_full(partial->data, partial->size), node, depth = 0;
+	char path[VDT_DIAG_NODE_LEN];
 
 	if (rc < 0)
 		return vdt_error(r->d, VDT_ERR_BADDT, partial->name, NULL,
 				 NULL, "not a valid device tree blob: %s",
 				 fdt_strerror(rc));
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(r->pfdt, node, &depth))
+		if (depth >= VDT_MAX_DEPTH)
+			return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile,
+					 NULL, NULL,
+					 "nodes nested deeper than %d",
+					 VDT_MAX_DEPTH);
 	r->passthrough = fdt_path_offset(r->pfdt, "/passthrough");
 	if (r->passthrough < 0) {
 		vdt_error(r->d, VDT_ERR_INPUT, r->pfile, "/passthrough", NULL,
@@ -531,7 +633,14 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 			       &r->viommu_node, r->d);
 	if (rc < 0)
 		return rc;
-	return r->o->no_viommu_node ? 0 : check_viommu_reg(r);
+	if (r->viommu_node >= 0 &&
+	    fdt_parent_offset(r->pfdt, r->viommu_node) != r->passthrough) {
+		fdt_get_path(r->pfdt, r->viommu_node, path, sizeof(path));
+		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
+				 "phandle",
+				 "a vIOMMU node must be a child of /passthrough");
+	}
+	return r->o->no_viommu_node ? 0 : check_viommu_name(r);
 }
 
 static void run_free(struct run *r)
@@ -545,6 +654,7 @@ static void run_free(struct run *r)
 	free(r->devs);
 	idalloc_free(&r->ids);
 	u64map_free(&r->warned);
+	u64map_free(&r->dev_by_offset);
 	hostdt_close(&r->host);
 }
 
@@ -563,6 +673,7 @@ int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	r.pfile = partial->name;
 	r.map = &res->map;
 	u64map_init(&r.warned);
+	u64map_init(&r.dev_by_offset);
 	rc = check_opts(o, d);
 	if (rc < 0)
 		return rc;
@@ -584,7 +695,7 @@ int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	if (rc >= 0)
 		rc = build_map(&r);
 	if (rc >= 0)
-		rc = rewrite_grow(&r, res);
+		rc = rewrite(&r, res);
 	run_free(&r);
 	if (rc < 0)
 		dtgen_result_free(res);

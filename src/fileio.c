@@ -231,8 +231,7 @@ int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
 	return 0;
 }
 
-/* Whether @path must be written in place: "-", or not a regular file. */
-static int in_place(const char *path)
+int fileio_in_place(const char *path)
 {
 	struct stat st;
 
@@ -307,7 +306,7 @@ int fileio_commit(struct fileio_out *outs, int n, struct vdt_diag *d)
 	for (i = 0; i < n; i++)
 		outs[i].tmp = NULL;
 	for (i = 0; i < n && rc >= 0; i++)
-		if (!in_place(outs[i].path))
+		if (!fileio_in_place(outs[i].path))
 			rc = write_temp(&outs[i], d);
 	for (i = 0; i < n && rc >= 0; i++)
 		if (!outs[i].tmp)

@@ -41,6 +41,15 @@ int fileio_load_dt(const char *path, const char *name, void **blob,
 int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
 		      void **out, size_t *len, struct vdt_diag *d);
 
+/**
+ * fileio_in_place - whether @path is written in place rather than through
+ * a temporary file: "-" (standard output), or an existing path that is not
+ * a regular file (/dev/null, a FIFO, a terminal)
+ *
+ * returns: 1 or 0
+ */
+int fileio_in_place(const char *path);
+
 /* One output: @path ("-" is standard output) gets @len bytes of @data. */
 struct fileio_out {
 	const char *path;

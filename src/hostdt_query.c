@@ -7,18 +7,28 @@
 
 #include "hostdt_query.h"
 
-/* Deeper trees are refused rather than walked with an unbounded stack. */
-#define HOSTDT_MAX_DEPTH 256
-
 static int node_index(const struct hostdt *h, int node)
 {
 	return u64map_get(&h->by_offset, (uint64_t)(unsigned)node);
 }
 
-/* Record @node (whose parent is @parent) in both indexes. */
-static int index_node(struct hostdt *h, int node, int parent)
+/* FNV-1a, 64 bits: the path index's key. */
+static uint64_t path_hash(const char *s, size_t len)
+{
+	uint64_t x = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		x = (x ^ (uint8_t)s[i]) * 0x100000001b3ULL;
+	return x;
+}
+
+/* Record @node (whose parent is @parent, path @path) in every index. */
+static int index_node(struct hostdt *h, int node, int parent,
+		      const char *path, size_t plen)
 {
 	uint32_t ph = fdt_get_phandle(h->fdt, node);
+	uint64_t key = path_hash(path, plen);
 	int r;
 
 	h->parent[h->nnodes] = parent;
@@ -26,6 +36,13 @@ static int index_node(struct hostdt *h, int node, int parent)
 	if (r < 0)
 		return r;
 	h->nnodes++;
+	/* On a hash collision the first node keeps the slot; lookups of the
+	 * other fall back to libfdt (see hostdt_node_by_path()). */
+	if (u64map_get(&h->by_path, key) < 0) {
+		r = u64map_put(&h->by_path, key, node);
+		if (r < 0)
+			return r;
+	}
 	/* A duplicate phandle keeps its first node, as dtc would flag it. */
 	if (ph != 0 && ph != (uint32_t)-1 &&
 	    u64map_get(&h->by_phandle, ph) < 0)
@@ -36,14 +53,18 @@ static int index_node(struct hostdt *h, int node, int parent)
 int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 		const char *file, struct vdt_diag *d)
 {
-	int stack[HOSTDT_MAX_DEPTH];
-	int node, depth = 0, count = 0, r;
+	size_t plen[VDT_MAX_DEPTH];
+	char path[VDT_DIAG_NODE_LEN];
+	int stack[VDT_MAX_DEPTH];
+	int node, depth = 0, count = 0, nl, r;
+	const char *name;
 
 	memset(h, 0, sizeof(*h));
 	h->fdt = fdt;
 	h->file = file;
 	u64map_init(&h->by_phandle);
 	u64map_init(&h->by_offset);
+	u64map_init(&h->by_path);
 
 	r = fdt_check_full(fdt, size);
 	if (r < 0)
@@ -60,14 +81,23 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 
 	for (node = 0; node >= 0 && depth >= 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
-		if (depth >= HOSTDT_MAX_DEPTH) {
+		if (depth >= VDT_MAX_DEPTH) {
 			hostdt_close(h);
 			return vdt_error(d, VDT_ERR_UNSUPPORTED, file, NULL,
 					 NULL, "nodes nested deeper than %d",
-					 HOSTDT_MAX_DEPTH);
+					 VDT_MAX_DEPTH);
 		}
 		stack[depth] = node;
-		r = index_node(h, node, depth > 0 ? stack[depth - 1] : -1);
+		/* The path, built from the parent's (the root's is ""). */
+		name = fdt_get_name(fdt, node, &nl);
+		plen[depth] = 0;
+		if (depth > 0 && plen[depth - 1] + 1 + (size_t)nl < sizeof(path)) {
+			plen[depth] = plen[depth - 1] + 1 + (size_t)nl;
+			path[plen[depth - 1]] = '/';
+			memcpy(path + plen[depth - 1] + 1, name, (size_t)nl);
+		}
+		r = index_node(h, node, depth > 0 ? stack[depth - 1] : -1,
+			       depth > 0 ? path : "/", depth > 0 ? plen[depth] : 1);
 		if (r < 0) {
 			hostdt_close(h);
 			return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
@@ -84,11 +114,25 @@ void hostdt_close(struct hostdt *h)
 	h->nnodes = 0;
 	u64map_free(&h->by_phandle);
 	u64map_free(&h->by_offset);
+	u64map_free(&h->by_path);
 }
 
 int hostdt_node_by_phandle(const struct hostdt *h, uint32_t phandle)
 {
 	return u64map_get(&h->by_phandle, phandle);
+}
+
+int hostdt_node_by_path(const struct hostdt *h, const char *path)
+{
+	char found[VDT_DIAG_NODE_LEN];
+	int node = u64map_get(&h->by_path, path_hash(path, strlen(path)));
+
+	if (node >= 0 && hostdt_get_path(h, node, found, sizeof(found)) == 0 &&
+	    strcmp(found, path) == 0)
+		return node;
+	/* Not indexed (too long, or a hash collision): ask libfdt. */
+	node = fdt_path_offset(h->fdt, path);
+	return node >= 0 ? node : -VDT_ERR_NOTFOUND;
 }
 
 int hostdt_parent(const struct hostdt *h, int node)

@@ -4,9 +4,10 @@
 
 /*
  * Lookups in the host device tree.  hostdt_open() checks the blob and walks
- * it once, indexing every node by phandle and recording every node's parent;
- * after that no query walks the tree again (libfdt's own
- * fdt_node_offset_by_phandle() and fdt_parent_offset() are linear scans).
+ * it once, indexing every node by phandle and by path and recording every
+ * node's parent; after that no query walks the tree again (libfdt's own
+ * fdt_node_offset_by_phandle() and fdt_parent_offset() are linear scans,
+ * and fdt_path_offset() scans every sibling along the path).
  *
  * Node handles are libfdt structure offsets, as everywhere in libfdt.
  */
@@ -24,6 +25,7 @@ struct hostdt {
 	int nnodes;
 	struct u64map by_phandle;	/* phandle -> offset */
 	struct u64map by_offset;	/* offset -> node index */
+	struct u64map by_path;		/* hash of the full path -> offset */
 };
 
 /* One specifier of an "iommus" property. */
@@ -61,6 +63,15 @@ void hostdt_close(struct hostdt *h);
  *	-VDT_ERR_NOTFOUND, if no node has it
  */
 int hostdt_node_by_phandle(const struct hostdt *h, uint32_t phandle);
+
+/**
+ * hostdt_node_by_path - the node at the absolute path @path
+ *
+ * returns:
+ *	its offset (>= 0)
+ *	-VDT_ERR_NOTFOUND, if there is no such node
+ */
+int hostdt_node_by_path(const struct hostdt *h, const char *path);
 
 /**
  * hostdt_parent - the parent of node @node

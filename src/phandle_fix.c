@@ -172,14 +172,14 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
 	return check_copy(p, len / 4, specs, nspecs, w, d);
 }
 
-int phandle_fix_write_iommus(void *fdt, int node, uint32_t viommu_phandle,
+int phandle_fix_write_iommus(void *fdt, uint32_t viommu_phandle,
 			     const uint32_t *vids, int n)
 {
 	fdt32_t *cells;
 	void *p;
 	int i, r;
 
-	r = fdt_setprop_placeholder(fdt, node, "iommus", 8 * n, &p);
+	r = fdt_property_placeholder(fdt, "iommus", 8 * n, &p);
 	if (r < 0)
 		return r;
 	cells = p;

@@ -85,14 +85,14 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
 			    struct vdt_diag *d);
 
 /**
- * phandle_fix_write_iommus - set "iommus" to <@viommu_phandle vID> pairs
- * @fdt: a writable blob (fdt_open_into()), @node: the node
+ * phandle_fix_write_iommus - write "iommus" = <@viommu_phandle vID> pairs
+ * @fdt: a blob being built with the sequential-write API, inside the node
  * @vids, @n: the vIDs in host specifier order
  *
- * returns: as fdt_setprop_placeholder(): 0, or a negative libfdt error
+ * returns: as fdt_property_placeholder(): 0, or a negative libfdt error
  *	(-FDT_ERR_NOSPACE when the blob must grow)
  */
-int phandle_fix_write_iommus(void *fdt, int node, uint32_t viommu_phandle,
+int phandle_fix_write_iommus(void *fdt, uint32_t viommu_phandle,
 			     const uint32_t *vids, int n);
 
 #endif /* VIOMMU_DTGEN_PHANDLE_FIX_H */

@@ -323,9 +323,12 @@ static int check_cli(const struct cli *c)
 		outs[n++] = c->output;
 	for (i = 0; i < c->nmaps; i++)
 		outs[n++] = c->maps[i];
+	/* Two outputs may share a device such as /dev/null, not a file. */
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
-			if (strcmp(outs[i], outs[j]) == 0)
+			if (strcmp(outs[i], outs[j]) == 0 &&
+			    (strcmp(outs[i], "-") == 0 ||
+			     !fileio_in_place(outs[i])))
 				return usage_error("'%s' is named for two outputs",
 						   outs[i]);
 	return 0;

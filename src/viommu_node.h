@@ -29,13 +29,12 @@ struct viommu_params {
 void viommu_node_name(const struct viommu_params *p, char *buf, int len);
 
 /**
- * make_viommu_node - add the vIOMMU node below @parent, or rewrite @node
- * @fdt: a writable blob
- * @parent: offset of /passthrough (its #address-cells and #size-cells
- *	encode "reg"; the caller checked that base and size fit)
- * @node: offset of a vIOMMU node of an earlier run to rewrite in place, or
- *	a negative number to add a new node (libfdt adds it as the first
- *	child of @parent)
+ * make_viommu_node - write the vIOMMU node
+ * @fdt: a blob being built with the sequential-write API, positioned where
+ *	the node goes (below /passthrough)
+ * @ac, @sc: the parent's #address-cells and #size-cells, 1 to 4 each (the
+ *	caller checked that base and size fit)
+ * @p: the node's parameters
  *
  * Properties, in order: compatible = "arm,smmu-v3"; reg; #iommu-cells = 1;
  * phandle; interrupt-parent = Xen's GIC placeholder (0xfde8);
@@ -46,7 +45,6 @@ void viommu_node_name(const struct viommu_params *p, char *buf, int len);
  *	0, on success
  *	a negative libfdt error (-FDT_ERR_NOSPACE when the blob must grow)
  */
-int make_viommu_node(void *fdt, int parent, int node,
-		     const struct viommu_params *p);
+int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p);
 
 #endif /* VIOMMU_DTGEN_VIOMMU_NODE_H */

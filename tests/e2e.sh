@@ -418,8 +418,9 @@ cli_check() {
 	[[ -z $(list_dir "$w") ]] || fail "files written: $(list_dir "$w")"
 }
 
-# '--partial -' and '-o -' give the same bytes as files do; DTS input and
-# output round-trip through dtc to the same tree.
+# '--partial -', '-o -' and '-o FIFO' give the same bytes as a file does (a
+# FIFO is written in place, never renamed over); DTS input and output
+# round-trip through dtc to the same tree.
 cli_stdio() {
 	local rc w
 	cli_setup cli-stdio || {
@@ -443,6 +444,29 @@ cli_stdio() {
 	}
 	cmp -s "$w/file.dtb" "$w/stdout.dtb" || {
 		fail "stdout output differs from the file output"
+		return
+	}
+	# An output that is not a regular file (a FIFO) is written in place.
+	mkfifo "$w/fifo" || {
+		fail "mkfifo failed"
+		return
+	}
+	timeout "$tool_timeout" cat "$w/fifo" >"$w/fifo.dtb" &
+	local reader=$!
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$cli_partial" \
+		-o "$w/fifo" 2>"$cli/err"
+	rc=$?
+	wait "$reader"
+	[[ $rc == 0 ]] || {
+		fail "-o FIFO: $(describe_rc "$rc"): $(first_line "$cli/err")"
+		return
+	}
+	[[ -p $w/fifo ]] || {
+		fail "-o FIFO: the FIFO was replaced"
+		return
+	}
+	cmp -s "$w/file.dtb" "$w/fifo.dtb" || {
+		fail "-o FIFO: the bytes read differ from the file output"
 		return
 	}
 	timeout "$tool_timeout" "$tool" --host "$fixtures/host-xen-devel.dts" \

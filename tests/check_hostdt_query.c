@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "diag.h"
+#include "hostdt_query.h"
+#include "testutil.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* A compiled host blob, opened. */
+struct fixture {
+	void *blob;
+	size_t size;
+	struct hostdt h;
+	struct vdt_diag d;
+};
+
+static void fx_open(struct fixture *f, const char *dts)
+{
+	f->blob = tu_dtb(dts, &f->size);
+	vdt_diag_init(&f->d);
+	ck_assert_int_eq(hostdt_open(&f->h, f->blob, f->size, "host.dtb",
+				     &f->d), 0);
+	ck_assert_int_eq(f->d.code, 0);
+}
+
+static void fx_close(struct fixture *f)
+{
+	hostdt_close(&f->h);
+	vdt_diag_free(&f->d);
+	free(f->blob);
+}
+
+static int node_at(const struct fixture *f, const char *path)
+{
+	int n = fdt_path_offset(f->blob, path);
+
+	ck_assert_msg(n >= 0, "no node %s in the fixture", path);
+	return n;
+}
+
+/* ---- open ---- */
+
+static const char small_dts[] =
+	"/ {\n"
+	"	#address-cells = <1>; #size-cells = <1>;\n"
+	"	a { phandle = <0x1>; b { phandle = <0x5>; }; };\n"
+	"	c { phandle = <0x1234>; d { e { }; }; };\n"
+	"	f { linux,phandle = <0x77>; };\n"
+	"};\n";
+
+START_TEST(test_open_truncated)
+{
+	struct vdt_diag d;
+	struct hostdt h;
+	size_t size;
+	void *blob = tu_dtb(small_dts, &size);
+
+	vdt_diag_init(&d);
+	ck_assert_int_eq(hostdt_open(&h, blob, size / 2, "cut.dtb", &d),
+			 -VDT_ERR_BADDT);
+	ck_assert_int_eq(d.code, -VDT_ERR_BADDT);
+	ck_assert_str_eq(d.error.file, "cut.dtb");
+	ck_assert_ptr_nonnull(strstr(d.error.text,
+				     "not a valid device tree blob"));
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+	free(blob);
+}
+END_TEST
+
+START_TEST(test_open_bad_magic)
+{
+	struct vdt_diag d;
+	struct hostdt h;
+	size_t size;
+	char *blob = tu_dtb(small_dts, &size);
+
+	blob[0] ^= 0xff;
+	vdt_diag_init(&d);
+	ck_assert_int_eq(hostdt_open(&h, blob, size, "bad.dtb", &d),
+			 -VDT_ERR_BADDT);
+	ck_assert_ptr_nonnull(strstr(d.error.text,
+				     "not a valid device tree blob"));
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+	free(blob);
+}
+END_TEST
+
+START_TEST(test_phandle_index)
+{
+	struct fixture f;
+
+	fx_open(&f, small_dts);
+	ck_assert_int_eq(f.h.nnodes, 7);
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 1), node_at(&f, "/a"));
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 5), node_at(&f, "/a/b"));
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 0x1234),
+			 node_at(&f, "/c"));
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 0x77),
+			 node_at(&f, "/f"));
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 2), -VDT_ERR_NOTFOUND);
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 0), -VDT_ERR_NOTFOUND);
+	ck_assert_int_eq(hostdt_node_by_phandle(&f.h, 0xffffffffu),
+			 -VDT_ERR_NOTFOUND);
+	fx_close(&f);
+}
+END_TEST
+
+/*
+ * The path index answers like libfdt: every path, present or not, indexed
+ * or too long to be, gives fdt_path_offset()'s node or -VDT_ERR_NOTFOUND.
+ */
+static const struct by_path_case {
+	const char *path;
+	int exists;
+} by_path_cases[] = {
+	{ "/", 1 }, { "/a", 1 }, { "/a/b", 1 }, { "/c", 1 }, { "/c/d", 1 },
+	{ "/c/d/e", 1 }, { "/f", 1 }, { "/unit@1000", 1 },
+	{ "/unit", 1 },		/* libfdt matches a name without its unit address */
+	{ "/a/", 1 },
+	{ "/x", 0 }, { "/a/x", 0 }, { "/a/b/c", 0 }, { "/c/e", 0 },
+	{ "/unit@1001", 0 }, { "a", 0 }, { "", 0 },
+};
+
+static const char by_path_dts[] =
+	"/ {\n"
+	"	#address-cells = <1>; #size-cells = <1>;\n"
+	"	a { phandle = <0x1>; b { phandle = <0x5>; }; };\n"
+	"	c { phandle = <0x1234>; d { e { }; }; };\n"
+	"	f { linux,phandle = <0x77>; };\n"
+	"	unit@1000 { reg = <0x1000 0x10>; };\n"
+	"};\n";
+
+START_TEST(test_node_by_path)
+{
+	const struct by_path_case *c = &by_path_cases[_i];
+	struct fixture f;
+	int want, got;
+
+	fx_open(&f, by_path_dts);
+	want = fdt_path_offset(f.blob, c->path);
+	got = hostdt_node_by_path(&f.h, c->path);
+	ck_assert_msg(got == (want >= 0 ? want : -VDT_ERR_NOTFOUND),
+		      "\"%s\": %d, libfdt says %d", c->path, got, want);
+	ck_assert_msg((got >= 0) == c->exists, "\"%s\"", c->path);
+	fx_close(&f);
+}
+END_TEST
+
+/* A path longer than a diagnostic's node field is still found. */
+START_TEST(test_node_by_long_path)
+{
+	char dts[4096], path[2048], name[64], *tail;
+	size_t plen = 0, dlen = 0;
+	struct fixture f;
+	int i;
+
+	dlen += (size_t)snprintf(dts + dlen, sizeof(dts) - dlen, "/ {\n");
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "n%02d-%s", i,
+			 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+		dlen += (size_t)snprintf(dts + dlen, sizeof(dts) - dlen,
+					 "%s {\n", name);
+		plen += (size_t)snprintf(path + plen, sizeof(path) - plen,
+					 "/%s", name);
+	}
+	dlen += (size_t)snprintf(dts + dlen, sizeof(dts) - dlen, "leaf { };\n");
+	plen += (size_t)snprintf(path + plen, sizeof(path) - plen, "/leaf");
+	for (i = 0; i < 12; i++)
+		dlen += (size_t)snprintf(dts + dlen, sizeof(dts) - dlen, "};\n");
+	snprintf(dts + dlen, sizeof(dts) - dlen, "};\n");
+	ck_assert_uint_gt(plen, VDT_DIAG_NODE_LEN);
+	fx_open(&f, dts);
+	ck_assert_int_eq(hostdt_node_by_path(&f.h, path),
+			 fdt_path_offset(f.blob, path));
+	ck_assert_int_ge(hostdt_node_by_path(&f.h, path), 0);
+	path[plen - 1] = 'x';
+	ck_assert_int_eq(hostdt_node_by_path(&f.h, path), -VDT_ERR_NOTFOUND);
+	/*
+	 * Nodes too deep to index under their path must not answer for a
+	 * shorter one: neither "" nor the tail of a long path is a node.
+	 */
+	ck_assert_int_eq(hostdt_node_by_path(&f.h, ""), -VDT_ERR_NOTFOUND);
+	path[plen - 1] = 'f';
+	for (tail = strchr(path + 1, '/'); tail; tail = strchr(tail + 1, '/'))
+		ck_assert_msg(hostdt_node_by_path(&f.h, tail) == -VDT_ERR_NOTFOUND,
+			      "found %s", tail);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_parent)
+{
+	struct fixture f;
+
+	fx_open(&f, small_dts);
+	ck_assert_int_eq(hostdt_parent(&f.h, node_at(&f, "/a/b")),
+			 node_at(&f, "/a"));
+	ck_assert_int_eq(hostdt_parent(&f.h, node_at(&f, "/c/d/e")),
+			 node_at(&f, "/c/d"));
+	ck_assert_int_eq(hostdt_parent(&f.h, node_at(&f, "/c")), 0);
+	ck_assert_int_eq(hostdt_parent(&f.h, 0), -VDT_ERR_NOTFOUND);
+	/* An offset inside a node header is not a node. */
+	ck_assert_int_eq(hostdt_parent(&f.h, node_at(&f, "/c") + 4),
+			 -VDT_ERR_NOTFOUND);
+	ck_assert_int_eq(hostdt_parent(&f.h, -1), -VDT_ERR_NOTFOUND);
+	fx_close(&f);
+}
+END_TEST
+
+static const char *const path_cases[] = {
+	"/", "/a", "/a/b", "/c/d", "/c/d/e", "/f",
+};
+
+START_TEST(test_get_path)
+{
+	const char *want = path_cases[_i];
+	size_t need = strlen(want) + 1;
+	struct fixture f;
+	char buf[64];
+	int n;
+
+	fx_open(&f, small_dts);
+	n = node_at(&f, want);
+	memset(buf, '#', sizeof(buf));
+	ck_assert_int_eq(hostdt_get_path(&f.h, n, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, want);
+	/* Exactly enough room, then one byte short. */
+	memset(buf, '#', sizeof(buf));
+	ck_assert_int_eq(hostdt_get_path(&f.h, n, buf, need), 0);
+	ck_assert_str_eq(buf, want);
+	ck_assert_int_eq(hostdt_get_path(&f.h, n, buf, need - 1),
+			 -VDT_ERR_NOMEM);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_get_path_not_a_node)
+{
+	struct fixture f;
+	char buf[64];
+
+	fx_open(&f, small_dts);
+	ck_assert_int_eq(hostdt_get_path(&f.h, node_at(&f, "/a") + 4, buf,
+					 sizeof(buf)),
+			 -VDT_ERR_NOTFOUND);
+	ck_assert_int_eq(hostdt_get_path(&f.h, 0, buf, 0), -VDT_ERR_NOMEM);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- status ---- */
+
+static const char status_dts[] =
+	"/ {\n"
+	"	okay { status = \"okay\"; };\n"
+	"	ok { status = \"ok\"; };\n"
+	"	absent { };\n"
+	"	disabled { status = \"disabled\"; };\n"
+	"	fail { status = \"fail\"; };\n"
+	"	okay-prefix { status = \"okay-ish\"; };\n"
+	"	empty { status = \"\"; };\n"
+	"};\n";
+
+static const struct status_case {
+	const char *path;
+	int enabled;
+} status_cases[] = {
+	{ "/okay", 1 }, { "/ok", 1 }, { "/absent", 1 }, { "/disabled", 0 },
+	{ "/fail", 0 }, { "/okay-prefix", 0 }, { "/empty", 0 },
+};
+
+START_TEST(test_is_enabled)
+{
+	const struct status_case *c = &status_cases[_i];
+	struct fixture f;
+
+	fx_open(&f, status_dts);
+	ck_assert_msg(hostdt_is_enabled(&f.h, node_at(&f, c->path)) ==
+		      c->enabled, "%s", c->path);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- iommus ---- */
+
+static const char iommus_dts[] =
+	"/ {\n"
+	"	#address-cells = <1>; #size-cells = <1>;\n"
+	"	c0: iommu@1000 { reg = <0x1000 0x100>; #iommu-cells = <0>; };\n"
+	"	c1: iommu@2000 { reg = <0x2000 0x100>; #iommu-cells = <1>; };\n"
+	"	c2: iommu@3000 { reg = <0x3000 0x100>; #iommu-cells = <2>; };\n"
+	"	c3: iommu@4000 { reg = <0x4000 0x100>; #iommu-cells = <3>; };\n"
+	"	nc: iommu@5000 { reg = <0x5000 0x100>; };\n"
+	"	long: iommu@6000 { reg = <0x6000 0x100>; #iommu-cells = <0 1>; };\n"
+	"	devs {\n"
+	"		none { };\n"
+	"		cells0 { iommus = <&c0>; };\n"
+	"		cells1 { iommus = <&c1 0x10>; };\n"
+	"		cells1x3 { iommus = <&c1 0x10 &c1 0x11 &c1 0x12>; };\n"
+	"		cells2 { iommus = <&c2 0x20 0x7f00>; };\n"
+	"		mixed { iommus = <&c0 &c2 0x21 0x3 &c1 0x12>; };\n"
+	"		dangling { iommus = <&c1 0x10 0x99 0x10>; };\n"
+	"		nocells { iommus = <&nc 0x1>; };\n"
+	"		cells3 { iommus = <&c3 1 2 3>; };\n"
+	"		longcells { iommus = <&long 1>; };\n"
+	"		short { iommus = <&c1 0x10 &c2 0x20>; };\n"
+	"		odd { iommus = [00 00 00 02 00 00 00 10 00]; };\n"
+	"		empty { iommus; };\n"
+	"	};\n"
+	"};\n";
+
+struct want_spec {
+	const char *iommu;
+	uint32_t cells, pid, mask;
+};
+
+static const struct iommus_case {
+	const char *node;
+	int ret;
+	int n;
+	struct want_spec spec[3];
+	const char *msg[2];	/* substrings of the error text */
+} iommus_cases[] = {
+	{ "/devs/none", 0, 0, { { NULL, 0, 0, 0 } }, { NULL, NULL } },
+	{ "/devs/empty", 0, 0, { { NULL, 0, 0, 0 } }, { NULL, NULL } },
+	{ "/devs/cells0", 1, 1, { { "/iommu@1000", 0, 0, 0 } },
+	  { NULL, NULL } },
+	{ "/devs/cells1", 1, 1, { { "/iommu@2000", 1, 0x10, 0 } },
+	  { NULL, NULL } },
+	{ "/devs/cells1x3", 3, 3,
+	  { { "/iommu@2000", 1, 0x10, 0 }, { "/iommu@2000", 1, 0x11, 0 },
+	    { "/iommu@2000", 1, 0x12, 0 } }, { NULL, NULL } },
+	{ "/devs/cells2", 1, 1, { { "/iommu@3000", 2, 0x20, 0x7f00 } },
+	  { NULL, NULL } },
+	{ "/devs/mixed", 3, 3,
+	  { { "/iommu@1000", 0, 0, 0 }, { "/iommu@3000", 2, 0x21, 0x3 },
+	    { "/iommu@2000", 1, 0x12, 0 } }, { NULL, NULL } },
+	{ "/devs/dangling", -VDT_ERR_BADDT, 0, { { NULL, 0, 0, 0 } },
+	  { "phandle 0x99", "does not refer to any node" } },
+	{ "/devs/nocells", -VDT_ERR_BADDT, 0, { { NULL, 0, 0, 0 } },
+	  { "/iommu@5000", "has no #iommu-cells" } },
+	{ "/devs/cells3", -VDT_ERR_UNSUPPORTED, 0, { { NULL, 0, 0, 0 } },
+	  { "/iommu@4000", "not supported" } },
+	{ "/devs/longcells", -VDT_ERR_BADDT, 0, { { NULL, 0, 0, 0 } },
+	  { "/iommu@6000", "#iommu-cells" } },
+	{ "/devs/short", -VDT_ERR_BADDT, 0, { { NULL, 0, 0, 0 } },
+	  { "specifier 1 is cut short", "/iommu@3000" } },
+	{ "/devs/odd", -VDT_ERR_BADDT, 0, { { NULL, 0, 0, 0 } },
+	  { "length 9", "multiple of 4" } },
+};
+
+START_TEST(test_iommus)
+{
+	const struct iommus_case *c = &iommus_cases[_i];
+	struct hostdt_spec *specs = (void *)1;
+	struct fixture f;
+	int i, r;
+
+	fx_open(&f, iommus_dts);
+	r = hostdt_iommus(&f.h, node_at(&f, c->node), &specs, &f.d);
+	ck_assert_msg(r == c->ret, "%s: returned %d, want %d (%s)", c->node,
+		      r, c->ret, f.d.error.text);
+	if (r <= 0)
+		ck_assert_ptr_null(specs);
+	for (i = 0; i < c->n; i++) {
+		ck_assert_int_eq(specs[i].iommu, node_at(&f, c->spec[i].iommu));
+		ck_assert_uint_eq(specs[i].cells, c->spec[i].cells);
+		ck_assert_uint_eq(specs[i].pid, c->spec[i].pid);
+		ck_assert_uint_eq(specs[i].mask, c->spec[i].mask);
+	}
+	if (c->ret < 0) {
+		ck_assert_int_eq(f.d.code, c->ret);
+		ck_assert_str_eq(f.d.error.file, "host.dtb");
+		ck_assert_str_eq(f.d.error.node, c->node);
+		ck_assert_str_eq(f.d.error.prop, "iommus");
+	} else {
+		ck_assert_int_eq(f.d.code, 0);
+	}
+	for (i = 0; i < 2 && c->msg[i]; i++)
+		ck_assert_msg(strstr(f.d.error.text, c->msg[i]) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->node,
+			      f.d.error.text, c->msg[i]);
+	free(specs);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_has_iommu_map)
+{
+	struct fixture f;
+
+	fx_open(&f,
+		"/ {\n"
+		"	smmu: iommu { #iommu-cells = <1>; };\n"
+		"	pcie { iommu-map = <0 &smmu 0 0x10000>; iommu-map-mask = <0xff>; };\n"
+		"	plain { iommus = <&smmu 1>; };\n"
+		"};\n");
+	ck_assert_int_eq(hostdt_has_iommu_map(&f.h, node_at(&f, "/pcie")), 1);
+	ck_assert_int_eq(hostdt_has_iommu_map(&f.h, node_at(&f, "/plain")), 0);
+	ck_assert_int_eq(hostdt_has_iommu_map(&f.h, 0), 0);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- reg_base ---- */
+
+static const char reg_dts[] =
+	"/ {\n"
+	"	#address-cells = <2>; #size-cells = <2>;\n"
+	"	top@4f000000 { reg = <0x0 0x4f000000 0x0 0x1000>; };\n"
+	"	high@804f000000 { reg = <0x80 0x4f000000 0x0 0x1000>; };\n"
+	"	noreg { };\n"
+	"	shortreg { reg = <0x1>; };\n"
+	"	flat { #address-cells = <2>; #size-cells = <2>; ranges;\n"
+	"		a@10000 { reg = <0x0 0x10000 0x0 0x100>; };\n"
+	"	};\n"
+	"	bus@e0000000 { #address-cells = <1>; #size-cells = <1>;\n"
+	"		ranges = <0x0 0x0 0xe0000000 0x100000>;\n"
+	"		b@2000 { reg = <0x2000 0x100>; };\n"
+	"		far@200000 { reg = <0x200000 0x10>; };\n"
+	"		inner@1000 { #address-cells = <1>; #size-cells = <1>;\n"
+	"			ranges = <0x0 0x1000 0x1000>;\n"
+	"			d@10 { reg = <0x10 0x4>; };\n"
+	"		};\n"
+	"	};\n"
+	"	multi { #address-cells = <1>; #size-cells = <1>;\n"
+	"		ranges = <0x0 0x0 0xa0000000 0x1000\n"
+	"			  0x10000 0x1 0xb0000000 0x1000>;\n"
+	"		m@10 { reg = <0x10 0x4>; };\n"
+	"		m@10010 { reg = <0x10010 0x4>; };\n"
+	"		gap@2000 { reg = <0x2000 0x4>; };\n"
+	"	};\n"
+	"	noranges { #address-cells = <1>; #size-cells = <1>;\n"
+	"		c@3000 { reg = <0x3000 0x10>; };\n"
+	"	};\n"
+	"	wide { #address-cells = <3>; #size-cells = <2>; ranges;\n"
+	"		w@0 { reg = <0x0 0x0 0x10 0x0 0x10>; };\n"
+	"	};\n"
+	"};\n";
+
+static const struct reg_case {
+	const char *node;
+	int ret;
+	uint64_t base;
+	const char *errnode, *prop, *msg;
+} reg_cases[] = {
+	{ "/top@4f000000", 0, 0x4f000000, NULL, NULL, NULL },
+	{ "/high@804f000000", 0, 0x804f000000ull, NULL, NULL, NULL },
+	{ "/flat/a@10000", 0, 0x10000, NULL, NULL, NULL },
+	{ "/bus@e0000000/b@2000", 0, 0xe0002000, NULL, NULL, NULL },
+	{ "/bus@e0000000/inner@1000/d@10", 0, 0xe0001010, NULL, NULL, NULL },
+	{ "/multi/m@10", 0, 0xa0000010, NULL, NULL, NULL },
+	{ "/multi/m@10010", 0, 0x1b0000010ull, NULL, NULL, NULL },
+	{ "/bus@e0000000/far@200000", -VDT_ERR_BADDT, 0, "/bus@e0000000",
+	  "ranges", "no entry covers address 0x200000" },
+	{ "/multi/gap@2000", -VDT_ERR_BADDT, 0, "/multi", "ranges",
+	  "no entry covers address 0x2000" },
+	{ "/noranges/c@3000", -VDT_ERR_BADDT, 0, "/noranges", "ranges",
+	  "missing" },
+	{ "/noreg", -VDT_ERR_BADDT, 0, "/noreg", "reg", "missing" },
+	{ "/shortreg", -VDT_ERR_BADDT, 0, "/shortreg", "reg",
+	  "shorter than one address" },
+	{ "/", -VDT_ERR_BADDT, 0, "/", "reg", "root" },
+	{ "/wide/w@0", -VDT_ERR_UNSUPPORTED, 0, "/wide/w@0", NULL,
+	  "not supported" },
+};
+
+START_TEST(test_reg_base)
+{
+	const struct reg_case *c = &reg_cases[_i];
+	uint64_t base = 0xdeadbeef;
+	struct fixture f;
+	int r;
+
+	fx_open(&f, reg_dts);
+	r = hostdt_reg_base(&f.h, node_at(&f, c->node), &base, &f.d);
+	ck_assert_msg(r == c->ret, "%s: returned %d, want %d (%s)", c->node,
+		      r, c->ret, f.d.error.text);
+	if (r == 0) {
+		ck_assert_msg(base == c->base, "%s: base 0x%llx, want 0x%llx",
+			      c->node, (unsigned long long)base,
+			      (unsigned long long)c->base);
+	} else {
+		ck_assert_str_eq(f.d.error.node, c->errnode);
+		if (c->prop)
+			ck_assert_str_eq(f.d.error.prop, c->prop);
+		ck_assert_msg(strstr(f.d.error.text, c->msg) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->node,
+			      f.d.error.text, c->msg);
+	}
+	fx_close(&f);
+}
+END_TEST
+
+Suite *hostdt_query_suite(void)
+{
+	Suite *s = suite_create("hostdt_query");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_open_truncated);
+	tcase_add_test(tc, test_open_bad_magic);
+	tcase_add_test(tc, test_phandle_index);
+	tcase_add_loop_test(tc, test_node_by_path, 0, N(by_path_cases));
+	tcase_add_test(tc, test_node_by_long_path);
+	tcase_add_test(tc, test_parent);
+	tcase_add_loop_test(tc, test_get_path, 0, N(path_cases));
+	tcase_add_test(tc, test_get_path_not_a_node);
+	tcase_add_loop_test(tc, test_is_enabled, 0, N(status_cases));
+	tcase_add_loop_test(tc, test_iommus, 0, N(iommus_cases));
+	tcase_add_test(tc, test_has_iommu_map);
+	tcase_add_loop_test(tc, test_reg_base, 0, N(reg_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# The YAML map against schemas/viommu-map.schema.yaml: every map the tool
+# writes for the example and the good fixtures must validate, and maps
+# broken on purpose must not (so the check has teeth).
+#
+# Usage: tests/schema.sh [BUILD_DIR]
+set -u
+
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+tool=$build/viommu-dtgen
+schema=$top/schemas/viommu-map.schema.yaml
+validate=$top/tests/tools/validate_map.py
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+maps=()
+"$tool" --host "$top/examples/board.dts" --partial "$top/examples/guest.dts" \
+	--map "$work/example.yaml" 2>/dev/null && maps+=("$work/example.yaml")
+for case in "$top"/tests/fixtures/*.dts; do
+	name=$(basename "$case" .dts)
+	case $name in host-* | bad-*) continue ;; esac
+	host=$(sed -n 's|^// host: *||p' "$case" | head -n 1)
+	read -r -a args <<<"$(sed -n 's|^// args: *||p' "$case" | head -n 1)"
+	if "$tool" --host "$top/tests/fixtures/$host" --partial "$case" \
+		--map "$work/$name.yaml" "${args[@]}" 2>/dev/null; then
+		maps+=("$work/$name.yaml")
+	fi
+done
+if [ "${#maps[@]}" -lt 10 ]; then
+	bad maps "only ${#maps[@]} maps were written"
+elif out=$("$validate" "$schema" "${maps[@]}"); then
+	ok "${#maps[@]} maps validate"
+else
+	bad validate "$out"
+fi
+
+# Teeth: each mutation must be rejected.
+mutations=(
+	's/^version: 1/version: 2/'
+	's/^policy: compact/policy: fastest/'
+	's/count: 1/count: 0/'
+	's/vid: 0x2$/vid: 0x1/'
+	's/  mask: 0x0/  musk: 0x0/'
+	's/path: \/soc/path: soc/'
+)
+for m in "${mutations[@]}"; do
+	sed "$m" "$work/example.yaml" >"$work/mutant.yaml"
+	if cmp -s "$work/example.yaml" "$work/mutant.yaml"; then
+		bad "mutant $m" "the mutation changed nothing"
+	elif "$validate" "$schema" "$work/mutant.yaml" >/dev/null; then
+		bad "mutant $m" "a broken map validated"
+	else
+		ok "mutant $m rejected"
+	fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
