@@ -83,7 +83,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ -o $@ $(FDT_LIBS)
 
-check: check-unit check-e2e check-corpus check-schema
+# Further test groups add themselves to CHECKS from mk/*.mk.
+CHECKS :=
+-include $(sort $(wildcard mk/*.mk))
+
+check: check-unit check-e2e check-corpus check-schema $(CHECKS)
 
 check-unit: $(RUNNER)
 	$(say) TEST unit
