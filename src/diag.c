@@ -55,11 +55,11 @@ void vdt_hint(struct vdt_diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-int vdt_warn(struct vdt_diag *d, const char *file, const char *node,
-	     const char *prop, const char *fmt, ...)
+static int add_note(struct vdt_diag *d, int info, const char *file,
+		    const char *node, const char *prop, const char *fmt,
+		    va_list ap)
 {
 	struct vdt_note *w;
-	va_list ap;
 
 	w = realloc(d->warnings, (d->nwarnings + 1) * sizeof(*w));
 	if (!w) {
@@ -67,11 +67,34 @@ int vdt_warn(struct vdt_diag *d, const char *file, const char *node,
 		return -VDT_ERR_NOMEM;
 	}
 	d->warnings = w;
-	va_start(ap, fmt);
+	w[d->nwarnings].info = info;
 	fill_note(&w[d->nwarnings], file, node, prop, fmt, ap);
-	va_end(ap);
 	d->nwarnings++;
 	return 0;
+}
+
+int vdt_warn(struct vdt_diag *d, const char *file, const char *node,
+	     const char *prop, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = add_note(d, 0, file, node, prop, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int vdt_info(struct vdt_diag *d, const char *file, const char *node,
+	     const char *prop, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = add_note(d, 1, file, node, prop, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int vdt_note_format(const struct vdt_note *n, char *buf, size_t len)

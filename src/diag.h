@@ -36,6 +36,7 @@ enum vdt_err {
 
 /* One located message: "FILE: NODE: PROP: TEXT", empty parts left out. */
 struct vdt_note {
+	int info;		/* 1: information (shown with -v), 0: warning */
 	char file[VDT_DIAG_FILE_LEN];
 	char node[VDT_DIAG_NODE_LEN];
 	char prop[VDT_DIAG_PROP_LEN];
@@ -46,7 +47,7 @@ struct vdt_diag {
 	int code;			/* 0, or the negative code of the error */
 	struct vdt_note error;		/* valid when code < 0 */
 	char hint[VDT_DIAG_MSG_LEN];	/* optional advice for the error */
-	struct vdt_note *warnings;	/* in the order they were raised */
+	struct vdt_note *warnings;	/* warnings and information, in order */
 	size_t nwarnings;
 	int lost_warnings;		/* warnings dropped for lack of memory */
 };
@@ -95,6 +96,14 @@ void vdt_hint(struct vdt_diag *d, const char *fmt, ...)
  *		@d->lost_warnings)
  */
 int vdt_warn(struct vdt_diag *d, const char *file, const char *node,
+	     const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/**
+ * vdt_info - record information worth showing on request (-v), such as
+ * what changed since a lock file; same arguments and returns as vdt_warn()
+ */
+int vdt_info(struct vdt_diag *d, const char *file, const char *node,
 	     const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 

@@ -267,8 +267,11 @@ static int report_diag(const struct cli *c, const struct vdt_diag *d)
 {
 	size_t i;
 
-	for (i = 0; !c->quiet && i < d->nwarnings; i++)
-		print_note("warning", &d->warnings[i]);
+	for (i = 0; i < d->nwarnings; i++) {
+		if (d->warnings[i].info ? c->verbose : !c->quiet)
+			print_note(d->warnings[i].info ? "note" : "warning",
+				   &d->warnings[i]);
+	}
 	if (d->lost_warnings && !c->quiet)
 		fprintf(stderr, PROG ": warning: %d more warnings lost (out of memory)\n",
 			d->lost_warnings);
