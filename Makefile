@@ -51,7 +51,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 
 .SECONDARY:
-.PHONY: all check check-unit check-e2e check-corpus check-schema demo lint bench clean deps
+.PHONY: all check check-unit check-e2e check-corpus check-schema ci-extra demo lint bench clean deps
 
 all: $(BIN)
 
@@ -83,8 +83,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ -o $@ $(FDT_LIBS)
 
-# Further test groups add themselves to CHECKS from mk/*.mk.
+# Further groups add themselves from mk/*.mk: CHECKS run in `make check`,
+# LINTS in `make lint`, CI_EXTRA only in CI (`make ci-extra`).
 CHECKS :=
+LINTS :=
+CI_EXTRA :=
 -include $(sort $(wildcard mk/*.mk))
 
 check: check-unit check-e2e check-corpus check-schema $(CHECKS)
@@ -108,7 +111,9 @@ check-schema: $(BIN)
 demo: $(BIN)
 	$(Q)examples/demo.sh $(BUILD)
 
-lint:
+ci-extra: $(CI_EXTRA)
+
+lint: $(LINTS)
 	$(say) LINT man/viommu-dtgen.1
 	$(Q)out=$$(mandoc -Tlint -Wwarning man/viommu-dtgen.1); \
 		if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
