@@ -1,40 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The pipeline: read every passthrough device and its host node, make the
+ * allocator's keys, keep pinned and locked vIDs, allocate, and build the
+ * map model; dtgen_write.c then writes the rewritten partial DT.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libfdt.h>
 
-#include "dtgen.h"
-#include "hostdt_query.h"
+#include "blob.h"
+#include "dtgen_int.h"
 #include "phandle_fix.h"
-
-/* The rewritten partial DT may not grow past this many bytes. */
-#define DTGEN_MAX_BLOB (1u << 30)
-
-/* One passthrough node of the partial DT. */
-struct device {
-	int node;			/* offset in the partial DT */
-	int host;			/* offset of its xen,path in the host */
-	struct hostdt_spec *specs;	/* the host's iommus */
-	int nspecs;
-	int *keys;			/* idalloc key per specifier */
-};
-
-struct run {
-	const struct dtgen_opts *o;
-	const void *pfdt;		/* the partial DT */
-	const char *pfile;
-	struct hostdt host;
-	int passthrough;		/* offset of /passthrough */
-	int viommu_node;		/* earlier run's vIOMMU node, or < 0 */
-	struct device *devs;		/* document order */
-	struct idalloc ids;
-	struct u64map warned;		/* disabled IOMMUs already reported */
-	struct u64map dev_by_offset;	/* partial node offset -> device */
-	struct vmap *map;
-	struct vdt_diag *d;
-};
 
 void dtgen_opts_default(struct dtgen_opts *o)
 {
@@ -48,7 +26,7 @@ void dtgen_opts_default(struct dtgen_opts *o)
 	o->viommu.spi = VIOMMU_DEFAULT_SPI;
 }
 
-static int nomem(struct run *r)
+int dtgen_nomem(struct run *r)
 {
 	return vdt_error(r->d, VDT_ERR_NOMEM, NULL, NULL, NULL,
 			 "out of memory");
@@ -104,101 +82,231 @@ static const char *xen_path(struct run *r, int node, const char *path)
 }
 
 /* Disabled nodes are passed through with a warning (boards ship their
- * SMMU disabled until the boot script enables it). */
-static int warn_disabled(struct run *r, struct device *dev, const char *path,
-			 const char *hpath)
+ * SMMU disabled until the boot script enables it), once per IOMMU. */
+static int warn_iommu(struct run *r, int iommu, const char *path)
 {
 	char ipath[VDT_DIAG_NODE_LEN];
-	int i;
+
+	if (hostdt_is_enabled(&r->host, iommu) ||
+	    u64map_get(&r->warned, (uint64_t)iommu) >= 0)
+		return 0;
+	if (u64map_put(&r->warned, (uint64_t)iommu, 1) < 0)
+		return dtgen_nomem(r);
+	if (hostdt_get_path(&r->host, iommu, ipath, sizeof(ipath)) < 0)
+		return dtgen_nomem(r);
+	vdt_warn(r->d, r->host.file, ipath, "status",
+		 "IOMMU is disabled; %s relies on it", path);
+	return 0;
+}
+
+static int warn_disabled(struct run *r, const struct device *dev,
+			 const char *path, const char *hpath)
+{
+	int i, rc = 0;
 
 	if (!hostdt_is_enabled(&r->host, dev->host))
 		vdt_warn(r->d, r->host.file, hpath, "status",
 			 "host node is disabled; passed through as %s", path);
-	for (i = 0; i < dev->nspecs; i++) {
-		int iommu = dev->specs[i].iommu;
-
-		if (hostdt_is_enabled(&r->host, iommu) ||
-		    u64map_get(&r->warned, (uint64_t)iommu) >= 0)
-			continue;
-		if (u64map_put(&r->warned, (uint64_t)iommu, 1) < 0)
-			return nomem(r);
-		if (hostdt_get_path(&r->host, iommu, ipath, sizeof(ipath)) < 0)
-			return nomem(r);
-		vdt_warn(r->d, r->host.file, ipath, "status",
-			 "IOMMU is disabled; %s relies on it", path);
-	}
-	return 0;
+	for (i = 0; i < dev->nspecs && rc >= 0; i++)
+		rc = warn_iommu(r, dev->specs[i].iommu, path);
+	for (i = 0; i < dev->nmap && rc >= 0; i++)
+		if (dev->map[i].eff_length)
+			rc = warn_iommu(r, dev->map[i].iommu, path);
+	return rc;
 }
 
-static void key_desc(struct run *r, int key, char *buf, size_t len)
+void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len)
 {
 	const struct idalloc_key *k = &r->ids.keys[key];
 	char ipath[VDT_DIAG_NODE_LEN];
 
 	if (hostdt_get_path(&r->host, k->iommu, ipath, sizeof(ipath)) < 0)
 		strcpy(ipath, "?");
-	if (k->mask)
+	if (k->count > 1)
+		snprintf(buf, len, "%s pIDs 0x%x-0x%x", ipath, k->pid,
+			 k->pid + (k->count - 1));
+	else if (k->mask)
 		snprintf(buf, len, "%s pID 0x%x mask 0x%x", ipath, k->pid,
 			 k->mask);
 	else
 		snprintf(buf, len, "%s pID 0x%x", ipath, k->pid);
 }
 
-/* Pin @vid for specifier @i of device @di, or explain the conflict. */
-static int pin(struct run *r, int di, int i, uint32_t vid)
+/* Who pinned key @key: a device of the partial DT. */
+static const char *pinner(const struct run *r, int key)
+{
+	int tag = r->ids.keys[key].pin_tag;
+
+	return tag >= 0 ? r->map->devices[tag].node : "?";
+}
+
+/* Pin the run of @key that puts @vid at @offset, for device @di. */
+static int pin(struct run *r, int di, int key, uint32_t offset, uint32_t vid,
+	       const char *prop)
 {
 	char here[VDT_DIAG_NODE_LEN], there[VDT_DIAG_NODE_LEN];
-	const struct vmap_device *dev = &r->map->devices[di];
-	int key = r->devs[di].keys[i], owner, rc;
+	const char *node = r->map->devices[di].node;
+	int owner = -1, rc;
 
-	rc = idalloc_pin(&r->ids, key, vid, di);
+	rc = vid < offset ? -VDT_ERR_INPUT :
+			    idalloc_pin(&r->ids, key, vid - offset, di);
 	if (rc == -VDT_ERR_NOMEM)
-		return nomem(r);
+		return dtgen_nomem(r);
 	if (rc == -VDT_ERR_INPUT)
-		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, dev->node,
-				 "iommus",
-				 "pinned vID 0x%x is outside the vID space [0x%x, 0x%llx)",
+		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, node, prop,
+				 "pinned vID 0x%x puts IDs outside the vID space [0x%x, 0x%llx)",
 				 vid, r->ids.base,
 				 (unsigned long long)r->ids.limit);
 	if (rc == 0)
 		return 0;
-	key_desc(r, key, here, sizeof(here));
-	if (r->ids.keys[key].assigned)
-		return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, dev->node,
-				 "iommus",
+	dtgen_key_desc(r, key, here, sizeof(here));
+	if (r->ids.keys[key].state != IDALLOC_FREE)
+		return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, node, prop,
 				 "%s pinned twice: to vID 0x%x here and to vID 0x%x by %s",
-				 here, vid, r->ids.keys[key].vid,
-				 r->map->devices[r->ids.keys[key].pin_tag].node);
-	owner = idalloc_owner(&r->ids, vid);
-	key_desc(r, owner, there, sizeof(there));
-	return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, dev->node, "iommus",
-			 "vID 0x%x pinned to %s here and to %s by %s", vid,
-			 here, there,
-			 r->map->devices[r->ids.keys[owner].pin_tag].node);
+				 here, vid, r->ids.keys[key].vid + offset,
+				 pinner(r, key));
+	vid -= offset;
+	for (offset = 0; offset < r->ids.keys[key].count; offset++) {
+		owner = idalloc_owner(&r->ids, vid + offset);
+		if (owner >= 0 && owner != key)
+			break;
+	}
+	if (owner < 0 || owner == key)
+		return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, node, prop,
+				 "vID 0x%x cannot be pinned for %s", vid, here);
+	dtgen_key_desc(r, owner, there, sizeof(there));
+	return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, node, prop,
+			 "vID 0x%x pinned to %s here and to %s by %s",
+			 vid + offset, here, there, pinner(r, owner));
 }
 
-/* Rules 1, 2, 4 and 5 for the passthrough node @node at @path. */
-static int add_device(struct run *r, int node, const char *path)
+/* The arrays a device needs once its host node is known. */
+static int device_arrays(struct run *r, struct device *dev)
 {
-	int di = r->map->ndevices, i, kind, hnode;
+	size_t ns = (size_t)dev->nspecs + 1, nm = (size_t)dev->nmap + 1;
+
+	dev->keys = calloc(ns, sizeof(*dev->keys));
+	dev->offsets = calloc(ns, sizeof(*dev->offsets));
+	dev->pins = calloc(ns, sizeof(*dev->pins));
+	dev->map_keys = calloc(nm, sizeof(*dev->map_keys));
+	dev->map_pins = calloc(nm, sizeof(*dev->map_pins));
+	if (!dev->keys || !dev->offsets || !dev->pins || !dev->map_keys ||
+	    !dev->map_pins)
+		return dtgen_nomem(r);
+	return 0;
+}
+
+static int live_map_entries(const struct device *dev)
+{
+	int i, n = 0;
+
+	for (i = 0; i < dev->nmap; i++)
+		n += dev->map[i].eff_length != 0;
+	return n;
+}
+
+/*
+ * Rules 2, 4 and 5 for one device: what the host says (the only source of
+ * physical IDs), what the partial node already says (pins, or copies that
+ * must match), and whether there is an IOMMU at all.
+ */
+static int read_partial_side(struct run *r, struct device *dev,
+			     const struct pfix_where *w)
+{
+	int kind, live = live_map_entries(dev), rc;
+	const char *force = "xen,force-assign-without-iommu";
+
+	kind = phandle_fix_read_iommus(r->pfdt, dev->node,
+				       r->o->viommu.phandle, dev->specs,
+				       dev->nspecs, dev->pins, w, r->d);
+	if (kind < 0)
+		return kind;
+	dev->pinned = kind == PFIX_PINNED;
+	kind = phandle_fix_read_iommu_map(r->pfdt, dev->node,
+					  r->o->viommu.phandle, dev->map,
+					  dev->nmap, dev->map_pins, w, r->d);
+	if (kind < 0)
+		return kind;
+	dev->map_pinned = kind == PFIX_PINNED;
+	rc = phandle_fix_read_lopper(r->pfdt, dev->node, dev->specs,
+				     dev->nspecs, w, r->d);
+	if (rc < 0)
+		return rc;
+	dev->rewrite = dev->nspecs > 0 || live > 0;
+	if (dev->rewrite || fdt_getprop(r->pfdt, dev->node, force, NULL))
+		return 0;
+	vdt_error(r->d, VDT_ERR_INPUT, r->pfile, w->node, "xen,path",
+		  "host node %s has no IOMMU%s", w->host,
+		  dev->nmap ? " (no iommu-map entry is reachable)" : "");
+	vdt_hint(r->d, "add %s to pass it through without one (unsafe for a device that can do DMA)",
+		 force);
+	return -VDT_ERR_INPUT;
+}
+
+/* Whether @hpath is one of the allowed paths (any, without a list). */
+static int allowed(const struct dtgen_opts *o, const char *hpath)
+{
+	int i;
+
+	for (i = 0; o->allow && i < o->nallow; i++)
+		if (strcmp(o->allow[i], hpath) == 0)
+			return 1;
+	return !o->allow;
+}
+
+/*
+ * Isolation: a guest gets only the host nodes it is allowed, each once,
+ * and never an IOMMU (or a node holding one): the translation hardware
+ * must stay the hypervisor's.
+ */
+static int check_isolation(struct run *r, int di, const char *path,
+			   const char *hpath)
+{
+	int other = u64map_get(&r->dev_by_host, (uint64_t)r->devs[di].host);
+
+	if (!allowed(r->o, hpath)) {
+		vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path, "xen,path",
+			  "%s is not among the host paths this guest may be given",
+			  hpath);
+		vdt_hint(r->d, "--allow-path and --allow-list name them");
+		return -VDT_ERR_INPUT;
+	}
+	if (other >= 0)
+		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
+				 "xen,path",
+				 "host node %s is passed through twice: also by %s",
+				 hpath, r->map->devices[other].node);
+	if (hostdt_holds_iommu(&r->host, r->devs[di].host))
+		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
+				 "xen,path",
+				 "host node %s is or holds an IOMMU: a guest must never own the translation hardware",
+				 hpath);
+	if (u64map_put(&r->dev_by_host, (uint64_t)r->devs[di].host, di) < 0)
+		return dtgen_nomem(r);
+	return 0;
+}
+
+/* Rules 1 and 2 for the passthrough node @node at @path: its host node. */
+static int read_device(struct run *r, int node, const char *path)
+{
+	int di = r->ndevs, i, hnode, rc;
 	struct pfix_where w;
 	struct device *dev;
-	uint32_t *pins;
+	uint32_t mask;
 	const char *hpath;
 
 	hpath = xen_path(r, node, path);
 	if (!hpath)
 		return r->d->code;
 	dev = &r->devs[di];
-	memset(dev, 0, sizeof(*dev));
 	dev->node = node;
-	if (u64map_put(&r->dev_by_offset, (uint64_t)node, di) < 0)
-		return nomem(r);
 	r->map->devices[di].node = dup_str(path);
 	r->map->devices[di].host = dup_str(hpath);
 	r->map->ndevices++;
-	if (!r->map->devices[di].node || !r->map->devices[di].host)
-		return nomem(r);
+	r->ndevs++;
+	if (!r->map->devices[di].node || !r->map->devices[di].host ||
+	    u64map_put(&r->dev_by_offset, (uint64_t)node, di) < 0)
+		return dtgen_nomem(r);
 
 	hnode = hostdt_node_by_path(&r->host, hpath);
 	if (hnode < 0)
@@ -206,64 +314,33 @@ static int add_device(struct run *r, int node, const char *path)
 				 "xen,path", "host node %s not found in %s",
 				 hpath, r->host.file);
 	dev->host = hnode;
-	if (hostdt_has_iommu_map(&r->host, hnode))
-		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->host.file,
-				 hpath, "iommu-map",
-				 "not yet supported: %s cannot be passed through by this version",
-				 path);
+	rc = check_isolation(r, di, path, hpath);
+	if (rc < 0)
+		return rc;
 	dev->nspecs = hostdt_iommus(&r->host, hnode, &dev->specs, r->d);
 	if (dev->nspecs < 0)
 		return dev->nspecs;
-	if (warn_disabled(r, dev, path, hpath) < 0)
-		return r->d->code;
-
+	dev->nmap = hostdt_iommu_map(&r->host, hnode, &dev->map, &mask, r->d);
+	if (dev->nmap < 0)
+		return dev->nmap;
+	rc = device_arrays(r, dev);
+	if (rc >= 0)
+		rc = warn_disabled(r, dev, path, hpath);
+	if (rc < 0)
+		return rc;
 	w.file = r->pfile;
 	w.node = path;
 	w.hostfile = r->host.file;
 	w.host = hpath;
-	pins = calloc((size_t)dev->nspecs + 1, sizeof(*pins));
-	if (!pins)
-		return nomem(r);
-	kind = phandle_fix_read_iommus(r->pfdt, node, r->o->viommu.phandle,
-				       dev->specs, dev->nspecs, pins, &w,
-				       r->d);
-	if (kind >= 0 && dev->nspecs == 0 &&
-	    !fdt_getprop(r->pfdt, node, "xen,force-assign-without-iommu",
-			 NULL)) {
-		kind = vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
-				 "xen,path", "host node %s has no IOMMU",
-				 hpath);
-		vdt_hint(r->d, "add xen,force-assign-without-iommu to pass it through without one (unsafe for a device that can do DMA)");
-	}
-	if (kind < 0 || dev->nspecs == 0) {
-		free(pins);
-		return kind < 0 ? kind : 0;
-	}
-
-	dev->keys = malloc((size_t)dev->nspecs * sizeof(*dev->keys));
-	if (!dev->keys) {
-		free(pins);
-		return nomem(r);
-	}
-	for (i = 0; i < dev->nspecs; i++) {
-		dev->keys[i] = idalloc_key(&r->ids, dev->specs[i].iommu,
-					   dev->specs[i].pid,
-					   dev->specs[i].mask, di);
-		if (dev->keys[i] < 0) {
-			free(pins);
-			return nomem(r);
-		}
-	}
-	for (i = 0; kind == PFIX_PINNED && i < dev->nspecs; i++) {
-		int rc = pin(r, di, i, pins[i]);
-
-		if (rc < 0) {
-			free(pins);
-			return rc;
-		}
-	}
-	free(pins);
-	return 0;
+	rc = read_partial_side(r, dev, &w);
+	/* Every reachable map entry is a range for the allocator. */
+	for (i = 0; rc >= 0 && i < dev->nmap; i++)
+		if (dev->map[i].eff_length &&
+		    idalloc_range(&r->ids, dev->map[i].iommu,
+				  dev->map[i].pid_base,
+				  dev->map[i].eff_length, di) < 0)
+			rc = dtgen_nomem(r);
+	return rc;
 }
 
 /* Rule 1: every node below /passthrough, at any depth, with xen,path. */
@@ -282,7 +359,7 @@ static int walk_passthrough(struct run *r)
 	r->map->devices = calloc((size_t)count + 1,
 				 sizeof(*r->map->devices));
 	if (!r->devs || !r->map->devices)
-		return nomem(r);
+		return dtgen_nomem(r);
 
 	strcpy(path, "/passthrough");
 	plen[0] = strlen(path);
@@ -302,11 +379,100 @@ static int walk_passthrough(struct run *r)
 		path[plen[depth]] = '\0';
 		if (!fdt_getprop(r->pfdt, node, "xen,path", NULL))
 			continue;
-		rc = add_device(r, node, path);
+		rc = read_device(r, node, path);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+
+/* Two devices' iommu-map entries overlap on one IOMMU: name both. */
+static int range_conflict(struct run *r, int da, int db)
+{
+	const struct device *a = &r->devs[da], *b = &r->devs[db];
+	const struct hostdt_map_entry *x, *y;
+	char ipath[VDT_DIAG_NODE_LEN];
+	int i, j;
+
+	for (i = 0; i < a->nmap; i++) {
+		for (j = 0; j < b->nmap; j++) {
+			x = &a->map[i];
+			y = &b->map[j];
+			if (!x->eff_length || !y->eff_length ||
+			    x->iommu != y->iommu ||
+			    (x->pid_base == y->pid_base &&
+			     x->eff_length == y->eff_length))
+				continue;
+			if (x->pid_base - y->pid_base < y->eff_length ||
+			    y->pid_base - x->pid_base < x->eff_length)
+				goto found;
+		}
+	}
+	return vdt_error(r->d, VDT_ERR_CONFLICT, r->host.file,
+			 r->map->devices[db].host, "iommu-map",
+			 "overlaps the iommu-map of %s",
+			 r->map->devices[da].host);
+found:
+	hostdt_get_path(&r->host, x->iommu, ipath, sizeof(ipath));
+	return vdt_error(r->d, VDT_ERR_CONFLICT, r->host.file,
+			 r->map->devices[db].host, "iommu-map",
+			 "pIDs 0x%x-0x%x on %s overlap pIDs 0x%x-0x%x of %s without being the same range",
+			 y->pid_base, y->pid_base + (y->eff_length - 1), ipath,
+			 x->pid_base, x->pid_base + (x->eff_length - 1),
+			 r->map->devices[da].host);
+}
+
+/* Rule 6: keys in document order, and the partial DT's pins. */
+static int make_keys(struct run *r)
+{
+	struct device *dev;
+	int di, i, k, rc = 0, ta, tb;
+	uint32_t off;
+
+	rc = idalloc_seal(&r->ids, &ta, &tb);
+	if (rc == -VDT_ERR_NOMEM)
+		return dtgen_nomem(r);
+	if (rc < 0)
+		return range_conflict(r, ta, tb);
+	for (di = 0; di < r->ndevs && rc >= 0; di++) {
+		dev = &r->devs[di];
+		if (!dev->rewrite)
+			continue;
+		for (i = 0; i < dev->nspecs && rc >= 0; i++) {
+			k = idalloc_key(&r->ids, dev->specs[i].iommu,
+					dev->specs[i].pid, 1,
+					dev->specs[i].mask, di,
+					&dev->offsets[i]);
+			dev->keys[i] = k;
+			rc = k;
+		}
+		for (i = 0; i < dev->nmap && rc >= 0; i++) {
+			dev->map_keys[i] = -1;
+			if (!dev->map[i].eff_length)
+				continue;
+			k = idalloc_key(&r->ids, dev->map[i].iommu,
+					dev->map[i].pid_base,
+					dev->map[i].eff_length, 0, di, &off);
+			dev->map_keys[i] = k;
+			rc = k;
+		}
+		if (rc == -VDT_ERR_UNSUPPORTED)
+			return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile,
+					 r->map->devices[di].node, NULL,
+					 "the devices map more than %u IDs",
+					 IDALLOC_MAX_IDS);
+		if (rc < 0)
+			return dtgen_nomem(r);
+		for (i = 0; dev->pinned && i < dev->nspecs && rc >= 0; i++)
+			rc = pin(r, di, dev->keys[i], dev->offsets[i],
+				 dev->pins[i], "iommus");
+		for (i = 0; dev->map_pinned && i < dev->nmap && rc >= 0; i++)
+			if (dev->map_keys[i] >= 0)
+				rc = pin(r, di, dev->map_keys[i], 0,
+					 dev->map_pins[i], "iommu-map");
+	}
+	return rc < 0 ? rc : 0;
 }
 
 /* Rule 7: allocation, with exhaustion naming the device left out. */
@@ -315,17 +481,25 @@ static int allocate(struct run *r)
 	char what[VDT_DIAG_NODE_LEN];
 	int failed = -1, rc;
 
+	const struct device *dev;
+	const char *prop = "iommu-map";
+	int i;
+
 	rc = idalloc_assign(&r->ids, r->o->policy, &failed);
 	if (rc == -VDT_ERR_NOMEM)
-		return nomem(r);
+		return dtgen_nomem(r);
 	if (rc < 0) {
-		key_desc(r, failed, what, sizeof(what));
+		dev = &r->devs[r->ids.keys[failed].tag];
+		for (i = 0; i < dev->nspecs; i++)
+			if (dev->keys[i] == failed)
+				prop = "iommus";
+		dtgen_key_desc(r, failed, what, sizeof(what));
 		vdt_error(r->d, VDT_ERR_EXHAUSTED, r->pfile,
 			  r->map->devices[r->ids.keys[failed].tag].node,
-			  "iommus",
-			  "no free vID left in [0x%x, 0x%llx) for %s (%d IDs needed)",
+			  prop,
+			  "no free vID left in [0x%x, 0x%llx) for %s (%llu IDs needed in all)",
 			  r->ids.base, (unsigned long long)r->ids.limit, what,
-			  r->ids.nkeys);
+			  (unsigned long long)r->ids.ids);
 		vdt_hint(r->d, "raise --vid-bits or lower --vid-base");
 	}
 	return rc;
@@ -350,15 +524,24 @@ static int map_iommu(struct run *r, struct u64map *seen, int iommu)
 	i = r->map->niommus;
 	mi = &r->map->iommus[i];
 	if (hostdt_get_path(&r->host, iommu, path, sizeof(path)) < 0)
-		return nomem(r);
+		return dtgen_nomem(r);
 	rc = hostdt_reg_base(&r->host, iommu, &mi->base, r->d);
 	if (rc < 0)
 		return rc;
 	mi->path = dup_str(path);
+	r->map->niommus++;	/* from here vmap_free() owns the path */
 	if (!mi->path || u64map_put(seen, (uint64_t)iommu, i) < 0)
-		return nomem(r);
-	r->map->niommus++;
+		return dtgen_nomem(r);
 	return i;
+}
+
+/* Append device @di to the entry of key @k, once. */
+static void entry_add_device(struct vmap *m, int k, int di)
+{
+	struct vmap_entry *e = &m->entries[k];
+
+	if (e->ndevs == 0 || e->devs[e->ndevs - 1] != di)
+		e->devs[e->ndevs++] = di;
 }
 
 /* The map model: one entry per key, sorted by vID, with its devices. */
@@ -372,198 +555,36 @@ static int build_map(struct run *r)
 	m->entries = calloc((size_t)r->ids.nkeys + 1, sizeof(*m->entries));
 	m->iommus = calloc((size_t)r->ids.nkeys + 1, sizeof(*m->iommus));
 	if (!m->entries || !m->iommus)
-		return nomem(r);
+		return dtgen_nomem(r);
 	u64map_init(&seen);
 	for (k = 0; k < r->ids.nkeys && rc >= 0; k++) {
 		e = &m->entries[k];
 		e->vid = r->ids.keys[k].vid;
-		e->count = 1;
+		e->count = r->ids.keys[k].count;
 		e->pid = r->ids.keys[k].pid;
 		e->mask = r->ids.keys[k].mask;
 		e->iommu = rc = map_iommu(r, &seen, r->ids.keys[k].iommu);
-		e->devs = malloc((size_t)m->ndevices * sizeof(*e->devs));
+		e->devs = malloc(((size_t)m->ndevices + 1) * sizeof(*e->devs));
 		if (!e->devs)
-			rc = nomem(r);
+			rc = dtgen_nomem(r);
 		m->nentries++;
 	}
 	u64map_free(&seen);
 	if (rc < 0)
 		return rc;
 	/* Devices per key, document order, each once. */
-	for (di = 0; di < m->ndevices; di++) {
-		for (i = 0; i < r->devs[di].nspecs && r->devs[di].keys; i++) {
-			e = &m->entries[r->devs[di].keys[i]];
-			if (e->ndevs == 0 || e->devs[e->ndevs - 1] != di)
-				e->devs[e->ndevs++] = di;
-		}
+	for (di = 0; di < r->ndevs; di++) {
+		if (!r->devs[di].rewrite)
+			continue;
+		for (i = 0; i < r->devs[di].nspecs; i++)
+			entry_add_device(m, r->devs[di].keys[i], di);
+		for (i = 0; i < r->devs[di].nmap; i++)
+			if (r->devs[di].map_keys[i] >= 0)
+				entry_add_device(m, r->devs[di].map_keys[i],
+						 di);
 	}
 	qsort(m->entries, (size_t)m->nentries, sizeof(*m->entries),
 	      cmp_entry_vid);
-	return 0;
-}
-
-/* Per open node of the copy: what to add when its properties end. */
-struct copy_level {
-	int dev;		/* device index, or -1 */
-	int passthrough;	/* the node is /passthrough */
-	int props_done;		/* a subnode or the end was reached */
-	int iommus_done;	/* the device's iommus was written */
-};
-
-static int write_iommus(const struct run *r, void *out, int di,
-			uint32_t *vids)
-{
-	const struct device *dev = &r->devs[di];
-	int i;
-
-	for (i = 0; i < dev->nspecs; i++)
-		vids[i] = r->ids.keys[dev->keys[i]].vid;
-	return phandle_fix_write_iommus(out, r->o->viommu.phandle, vids,
-					dev->nspecs);
-}
-
-/* The vIOMMU node, with /passthrough's cells for its reg. */
-static int write_viommu(const struct run *r, void *out)
-{
-	return make_viommu_node(out, fdt_address_cells(r->pfdt, r->passthrough),
-				fdt_size_cells(r->pfdt, r->passthrough),
-				&r->o->viommu);
-}
-
-/* A node's properties are over: add what it lacks (rules 3 and 8). */
-static int end_props(const struct run *r, void *out, struct copy_level *l,
-		     uint32_t *vids)
-{
-	int rc = 0;
-
-	if (l->props_done)
-		return 0;
-	l->props_done = 1;
-	if (l->dev >= 0 && r->devs[l->dev].keys && !l->iommus_done)
-		rc = write_iommus(r, out, l->dev, vids);
-	/* A new vIOMMU node goes first among /passthrough's children. */
-	if (rc >= 0 && l->passthrough && !r->o->no_viommu_node &&
-	    r->viommu_node < 0)
-		rc = write_viommu(r, out);
-	return rc;
-}
-
-/*
- * Copy the partial DT into @out with the sequential-write API, in one pass
- * (editing in place would move the rest of the blob at every device):
- * a device's "iommus" is replaced where it stands, or added after its
- * last property; an earlier run's vIOMMU node is regenerated where it
- * stands, or dropped with no_viommu_node; everything else is copied as is.
- * @vids has room for any device's specifiers.  Returns libfdt codes:
- * -FDT_ERR_NOSPACE asks for a bigger @out.
- */
-static int copy_tree(const struct run *r, void *out, size_t size,
-		     uint32_t *vids)
-{
-	struct copy_level lv[VDT_MAX_DEPTH];
-	int offset = 0, next, depth = -1, skip = 0, rc, i, len, di;
-	const struct fdt_property *prop;
-	uint64_t addr, rsize;
-	const char *name;
-	uint32_t tag;
-
-	rc = fdt_create(out, (int)size);
-	for (i = 0; rc >= 0 && i < fdt_num_mem_rsv(r->pfdt); i++) {
-		rc = fdt_get_mem_rsv(r->pfdt, i, &addr, &rsize);
-		if (rc >= 0)
-			rc = fdt_add_reservemap_entry(out, addr, rsize);
-	}
-	if (rc >= 0)
-		rc = fdt_finish_reservemap(out);
-	do {
-		tag = fdt_next_tag(r->pfdt, offset, &next);
-		if (rc < 0)
-			break;
-		if (skip > 0) {		/* inside a dropped subtree */
-			skip += tag == FDT_BEGIN_NODE ? 1 :
-				tag == FDT_END_NODE ? -1 : 0;
-		} else if (tag == FDT_BEGIN_NODE) {
-			if (depth >= 0)
-				rc = end_props(r, out, &lv[depth], vids);
-			if (rc >= 0 && offset == r->viommu_node) {
-				if (!r->o->no_viommu_node)
-					rc = write_viommu(r, out);
-				skip = 1;
-				offset = next;
-				continue;
-			}
-			if (rc < 0 || ++depth >= VDT_MAX_DEPTH) {
-				rc = rc < 0 ? rc : -FDT_ERR_BADSTRUCTURE;
-				break;
-			}
-			di = u64map_get(&r->dev_by_offset, (uint64_t)offset);
-			lv[depth].dev = di;
-			lv[depth].passthrough = offset == r->passthrough;
-			lv[depth].props_done = 0;
-			lv[depth].iommus_done = 0;
-			rc = fdt_begin_node(out, fdt_get_name(r->pfdt, offset,
-							      NULL));
-		} else if (tag == FDT_PROP) {
-			prop = fdt_get_property_by_offset(r->pfdt, offset, &len);
-			name = fdt_string(r->pfdt, fdt32_to_cpu(prop->nameoff));
-			di = lv[depth].dev;
-			if (di >= 0 && r->devs[di].keys &&
-			    strcmp(name, "iommus") == 0) {
-				rc = write_iommus(r, out, di, vids);
-				lv[depth].iommus_done = 1;
-			} else {
-				rc = fdt_property(out, name, prop->data, len);
-			}
-		} else if (tag == FDT_END_NODE) {
-			rc = end_props(r, out, &lv[depth], vids);
-			if (rc >= 0)
-				rc = fdt_end_node(out);
-			depth--;
-		}
-		offset = next;
-	} while (tag != FDT_END);
-	if (rc >= 0)
-		rc = fdt_finish(out);
-	if (rc >= 0)
-		fdt_set_boot_cpuid_phys(out, fdt_boot_cpuid_phys(r->pfdt));
-	return rc;
-}
-
-/* libxl's FDT() idiom: start again in a bigger buffer on NOSPACE. */
-static int rewrite(struct run *r, struct dtgen_result *res)
-{
-	size_t size = fdt_totalsize(r->pfdt);
-	uint32_t *vids;
-	void *buf;
-	int di, most = 0, rc;
-
-	for (di = 0; di < r->map->ndevices; di++)
-		if (r->devs[di].nspecs > most)
-			most = r->devs[di].nspecs;
-	vids = malloc(((size_t)most + 1) * sizeof(*vids));
-	if (!vids)
-		return nomem(r);
-	for (;;) {
-		buf = malloc(size);
-		if (!buf) {
-			free(vids);
-			return nomem(r);
-		}
-		rc = copy_tree(r, buf, size, vids);
-		if (rc != -FDT_ERR_NOSPACE || size >= DTGEN_MAX_BLOB)
-			break;
-		free(buf);
-		size *= 2;
-	}
-	free(vids);
-	if (rc < 0) {
-		free(buf);
-		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, NULL, NULL,
-				 "cannot write the device tree: %s",
-				 fdt_strerror(rc));
-	}
-	res->fdt = buf;
-	res->size = fdt_totalsize(buf);
 	return 0;
 }
 
@@ -608,13 +629,12 @@ static int check_viommu_name(struct run *r)
 
 static int open_partial(struct run *r, const struct dtgen_blob *partial)
 {
-	int rc = fdt_check_full(partial->data, partial->size), node, depth = 0;
+	int rc = blob_check(partial->data, partial->size, partial->name, r->d);
 	char path[VDT_DIAG_NODE_LEN];
+	int node, depth = 0;
 
 	if (rc < 0)
-		return vdt_error(r->d, VDT_ERR_BADDT, partial->name, NULL,
-				 NULL, "not a valid device tree blob: %s",
-				 fdt_strerror(rc));
+		return rc;
 	for (node = 0; node >= 0 && depth >= 0;
 	     node = fdt_next_node(r->pfdt, node, &depth))
 		if (depth >= VDT_MAX_DEPTH)
@@ -645,16 +665,24 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 
 static void run_free(struct run *r)
 {
+	struct device *dev;
 	int i;
 
-	for (i = 0; r->devs && r->map && i < r->map->ndevices; i++) {
-		free(r->devs[i].specs);
-		free(r->devs[i].keys);
+	for (i = 0; r->devs && i < r->ndevs; i++) {
+		dev = &r->devs[i];
+		free(dev->specs);
+		free(dev->map);
+		free(dev->keys);
+		free(dev->offsets);
+		free(dev->pins);
+		free(dev->map_keys);
+		free(dev->map_pins);
 	}
 	free(r->devs);
 	idalloc_free(&r->ids);
 	u64map_free(&r->warned);
 	u64map_free(&r->dev_by_offset);
+	u64map_free(&r->dev_by_host);
 	hostdt_close(&r->host);
 }
 
@@ -674,6 +702,7 @@ int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	r.map = &res->map;
 	u64map_init(&r.warned);
 	u64map_init(&r.dev_by_offset);
+	u64map_init(&r.dev_by_host);
 	rc = check_opts(o, d);
 	if (rc < 0)
 		return rc;
@@ -691,11 +720,15 @@ int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	if (rc >= 0)
 		rc = walk_passthrough(&r);
 	if (rc >= 0)
+		rc = make_keys(&r);
+	if (rc >= 0 && o->lock)
+		rc = dtgen_apply_lock(&r);
+	if (rc >= 0)
 		rc = allocate(&r);
 	if (rc >= 0)
 		rc = build_map(&r);
 	if (rc >= 0)
-		rc = rewrite(&r, res);
+		rc = dtgen_write(&r, res);
 	run_free(&r);
 	if (rc < 0)
 		dtgen_result_free(res);

@@ -23,6 +23,8 @@ struct dtgen_opts {
 	unsigned int vid_bits;		/* vID space is [vid_base, 2^vid_bits) */
 	struct viommu_params viommu;
 	int no_viommu_node;		/* reference the vIOMMU, do not emit it */
+	const char *const *allow;	/* host paths a xen,path may name, or NULL: any */
+	int nallow;
 	const struct vmap *lock;	/* an earlier map whose vIDs are kept, or NULL */
 	const char *lock_name;		/* its file name, for messages */
 };

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/* O_TMPFILE, AT_EMPTY_PATH (Linux). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -23,8 +25,8 @@ static int io_error(struct vdt_diag *d, const char *name, const char *what)
 			 strerror(errno));
 }
 
-/* Read all of @fd into @b, at most FILEIO_MAX_INPUT bytes. */
-static int read_fd(int fd, const char *name, struct vbuf *b,
+/* Read all of @fd into @b, at most @max bytes. */
+static int read_fd(int fd, const char *name, size_t max, struct vbuf *b,
 		   struct vdt_diag *d)
 {
 	char chunk[65536];
@@ -38,14 +40,31 @@ static int read_fd(int fd, const char *name, struct vbuf *b,
 			return io_error(d, name, "cannot read");
 		if (n == 0)
 			return 0;
-		if (b->len + (size_t)n > FILEIO_MAX_INPUT)
-			return vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
-					 "larger than %zu MiB",
-					 FILEIO_MAX_INPUT >> 20);
+		if ((size_t)n > max - b->len) {
+			vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
+				  "larger than the %zu bytes an input may have",
+				  max);
+			vdt_hint(d, "--max-input-size raises the limit");
+			return -VDT_ERR_IO;
+		}
 		if (vbuf_append(b, chunk, (size_t)n) < 0)
 			return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
 					 "out of memory");
 	}
+}
+
+int fileio_read(const char *path, const char *name, size_t max,
+		struct vbuf *b, struct vdt_diag *d)
+{
+	int stdin_in = strcmp(path, "-") == 0;
+	int fd = stdin_in ? 0 : open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return io_error(d, name, "cannot open");
+	rc = read_fd(fd, name, max, b, d);
+	if (!stdin_in)
+		close(fd);
+	return rc;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -139,7 +158,7 @@ static int run_dtc(char *const argv[], int in_fd, const char *name,
 			vdt_hint(d, "DTS input and output need dtc on PATH (Debian package device-tree-compiler), or use DTB files");
 		return -VDT_ERR_IO;
 	}
-	rc = read_fd(pipefd[0], name, out, d);
+	rc = read_fd(pipefd[0], name, FILEIO_MAX_DTC_OUTPUT, out, d);
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -168,8 +187,8 @@ static int dtc_convert(const void *data, size_t len, const char *from,
 	return rc;
 }
 
-int fileio_load_dt(const char *path, const char *name, void **blob,
-		   size_t *size, struct vdt_diag *d)
+int fileio_load_dt(const char *path, const char *name, size_t max,
+		   void **blob, size_t *size, struct vdt_diag *d)
 {
 	char *argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-",
 			 (char *)path, NULL };
@@ -178,12 +197,7 @@ int fileio_load_dt(const char *path, const char *name, void **blob,
 
 	vbuf_init(&raw);
 	vbuf_init(&dtb);
-	fd = stdin_in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return io_error(d, name, "cannot open");
-	rc = read_fd(fd, name, &raw, d);
-	if (!stdin_in)
-		close(fd);
+	rc = fileio_read(path, name, max, &raw, d);
 	if (rc < 0) {
 		vbuf_free(&raw);
 		return rc;
@@ -231,13 +245,32 @@ int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
 	return 0;
 }
 
+/*
+ * The standard stream (1 or 2) that @st is the file of, or -1: so that
+ * "-o /dev/stdout > file" writes to standard output rather than replacing
+ * the /dev/stdout link (or truncating a file opened for appending).
+ */
+static int std_stream(const struct stat *st)
+{
+	struct stat s;
+	int fd;
+
+	for (fd = 1; fd <= 2; fd++)
+		if (fstat(fd, &s) == 0 && s.st_dev == st->st_dev &&
+		    s.st_ino == st->st_ino)
+			return fd;
+	return -1;
+}
+
 int fileio_in_place(const char *path)
 {
 	struct stat st;
 
 	if (strcmp(path, "-") == 0)
 		return 1;
-	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	if (stat(path, &st) < 0)
+		return 0;
+	return !S_ISREG(st.st_mode) || std_stream(&st) >= 0;
 }
 
 /* The mode a new file would get, or the existing file's. */
@@ -253,48 +286,218 @@ static mode_t target_mode(const char *path)
 	return 0666 & ~mask;
 }
 
-/* Write @o to a temporary file next to its target. */
-static int write_temp(struct fileio_out *o, struct vdt_diag *d)
+/*
+ * Where @o is written: its path, or for a symbolic link the file it
+ * points at (the link is kept, the file replaced).
+ */
+static const char *target(const struct fileio_out *o)
 {
-	const char *slash = strrchr(o->path, '/');
-	size_t dirlen = slash ? (size_t)(slash - o->path) + 1 : 0;
-	const char *base = o->path + dirlen;
-	int fd;
+	return o->real ? o->real : o->path;
+}
 
-	o->tmp = malloc(dirlen + strlen(base) + 16);
-	if (!o->tmp)
-		return vdt_error(d, VDT_ERR_NOMEM, o->path, NULL, NULL,
-				 "out of memory");
-	sprintf(o->tmp, "%.*s.%s.XXXXXX", (int)dirlen, o->path, base);
-	fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		free(o->tmp);
-		o->tmp = NULL;
-		return io_error(d, o->path, "cannot create a file beside it");
+/* "DIR/.NAME.": the prefix of temporary names beside @path. */
+static char *temp_prefix(const char *path, size_t extra)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	char *p = malloc(strlen(path) + 3 + extra);
+
+	if (p)
+		sprintf(p, "%.*s.%s.", (int)dirlen, path, path + dirlen);
+	return p;
+}
+
+/* @path's directory ("." for a bare name), in newly allocated memory. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	char *dir = malloc(n + 1);
+
+	if (dir) {
+		memcpy(dir, slash ? path : ".", n);
+		dir[n] = '\0';
 	}
+	return dir;
+}
+
+static int nomem(struct vdt_diag *d, const char *path)
+{
+	return vdt_error(d, VDT_ERR_NOMEM, path, NULL, NULL, "out of memory");
+}
+
+/* Write all of @o's data to @fd, with its target's mode, and sync it. */
+static int fill(int fd, const struct fileio_out *o, struct vdt_diag *d)
+{
 	if (write_all(fd, o->data, o->len) < 0 ||
-	    fchmod(fd, target_mode(o->path)) < 0 || fsync(fd) < 0) {
-		close(fd);
-		return io_error(d, o->path, "cannot write");
-	}
-	if (close(fd) < 0)
+	    fchmod(fd, target_mode(target(o))) < 0 || fsync(fd) < 0)
 		return io_error(d, o->path, "cannot write");
 	return 0;
 }
 
+/*
+ * A named temporary file ".NAME.XXXXXX" beside the target, holding @o's
+ * data: the fallback where O_TMPFILE or linkat() is not available.  A kill
+ * before the rename leaves this file behind; the O_TMPFILE way does not.
+ */
+static int write_named(struct fileio_out *o, struct vdt_diag *d)
+{
+	int fd, rc;
+
+	o->tmp = temp_prefix(target(o), 6);
+	if (!o->tmp)
+		return nomem(d, o->path);
+	memcpy(o->tmp + strlen(o->tmp), "XXXXXX", 7);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		rc = io_error(d, o->path, "cannot create a file beside it");
+		free(o->tmp);
+		o->tmp = NULL;
+		return rc;
+	}
+	rc = fill(fd, o, d);
+	if (close(fd) < 0 && rc >= 0)
+		rc = io_error(d, o->path, "cannot write");
+	if (rc < 0) {
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Write @o, in full and synced, to an unnamed file (O_TMPFILE) in its
+ * target's directory; it gets a name only in commit_one().  Falls back to
+ * write_named() where the file system cannot make unnamed files.
+ */
+static int write_temp(struct fileio_out *o, struct vdt_diag *d)
+{
+	struct stat st;
+	char *dir;
+	int rc;
+
+	if (lstat(o->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		o->real = realpath(o->path, NULL);
+		if (!o->real && errno == ENOMEM)
+			return nomem(d, o->path);
+	}
+	dir = dir_of(target(o));
+	if (!dir)
+		return nomem(d, o->path);
+	o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	if (o->fd < 0) {
+		/* Kernels and file systems without O_TMPFILE. */
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			return write_named(o, d);
+		return io_error(d, o->path, "cannot create a file beside it");
+	}
+	rc = fill(o->fd, o, d);
+	if (rc < 0) {
+		close(o->fd);
+		o->fd = -1;
+	}
+	return rc;
+}
+
+/*
+ * Give the unnamed file @fd the name @path, which must not exist: through
+ * /proc/self/fd (any user), else AT_EMPTY_PATH (CAP_DAC_READ_SEARCH).
+ */
+static int link_fd(int fd, const char *path)
+{
+	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EACCES && errno != EPERM)
+		return -1;
+	return linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+}
+
+/* Link @o->fd to a fresh name beside its target, kept in @o->tmp; 0 or -1. */
+static int link_beside(struct fileio_out *o)
+{
+	unsigned int seed = (unsigned int)getpid() * 2654435761u;
+	size_t n;
+	int tries;
+
+	o->tmp = temp_prefix(target(o), 8);
+	if (!o->tmp) {
+		errno = ENOMEM;
+		return -1;
+	}
+	n = strlen(o->tmp);
+	for (tries = 0; tries < 64; tries++) {
+		seed = seed * 1103515245u + 12345u;
+		sprintf(o->tmp + n, "%06x", (seed >> 8) & 0xffffff);
+		if (link_fd(o->fd, o->tmp) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return -1;
+}
+
+/*
+ * Put @o's file in place: an unnamed file is linked straight to a new
+ * target, or linked beside an existing one and renamed over it (a kill
+ * between those two calls leaves the linked name behind); a named
+ * temporary file is renamed.
+ */
+static int commit_one(struct fileio_out *o, struct vdt_diag *d)
+{
+	struct stat st;
+	int rc;
+
+	if (o->fd >= 0) {
+		if (lstat(target(o), &st) < 0 && errno == ENOENT) {
+			if (link_fd(o->fd, target(o)) == 0)
+				return 0;
+			if (errno != EEXIST)
+				return io_error(d, o->path, "cannot create");
+		}
+		if (link_beside(o) < 0) {
+			if (errno == ENOMEM)
+				return nomem(d, o->path);
+			/* No way to name it (no /proc, no privilege). */
+			close(o->fd);
+			o->fd = -1;
+			rc = write_named(o, d);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	if (rename(o->tmp, target(o)) < 0)
+		return io_error(d, o->path, "cannot rename into place");
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
+/* Standard output, a device, a FIFO: opened and written as they are. */
 static int write_in_place(const struct fileio_out *o, struct vdt_diag *d)
 {
-	int fd = strcmp(o->path, "-") == 0 ?
-			 1 : open(o->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	struct stat st;
+	int fd, std = -1;
 
+	if (strcmp(o->path, "-") == 0)
+		std = 1;
+	else if (stat(o->path, &st) == 0)
+		std = std_stream(&st);
+	fd = std >= 0 ? std : open(o->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return io_error(d, o->path, "cannot open");
 	if (write_all(fd, o->data, o->len) < 0) {
-		if (fd != 1)
+		if (fd != std)
 			close(fd);
 		return io_error(d, o->path, "cannot write");
 	}
-	if (fd != 1 && close(fd) < 0)
+	if (fd != std && close(fd) < 0)
 		return io_error(d, o->path, "cannot write");
 	return 0;
 }
@@ -303,22 +506,31 @@ int fileio_commit(struct fileio_out *outs, int n, struct vdt_diag *d)
 {
 	int i, rc = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		outs[i].tmp = NULL;
+		outs[i].real = NULL;
+		outs[i].fd = -1;
+		outs[i].in_place = fileio_in_place(outs[i].path);
+	}
 	for (i = 0; i < n && rc >= 0; i++)
-		if (!fileio_in_place(outs[i].path))
+		if (!outs[i].in_place)
 			rc = write_temp(&outs[i], d);
 	for (i = 0; i < n && rc >= 0; i++)
-		if (!outs[i].tmp)
+		if (outs[i].in_place)
 			rc = write_in_place(&outs[i], d);
 	for (i = 0; i < n && rc >= 0; i++)
-		if (outs[i].tmp && rename(outs[i].tmp, outs[i].path) < 0)
-			rc = io_error(d, outs[i].path, "cannot rename into place");
+		if (!outs[i].in_place)
+			rc = commit_one(&outs[i], d);
 	for (i = 0; i < n; i++) {
-		if (outs[i].tmp && rc < 0)
+		if (outs[i].tmp)
 			unlink(outs[i].tmp);
+		if (outs[i].fd >= 0)
+			close(outs[i].fd);
 		free(outs[i].tmp);
+		free(outs[i].real);
 		outs[i].tmp = NULL;
+		outs[i].real = NULL;
+		outs[i].fd = -1;
 	}
 	return rc;
 }

@@ -11,25 +11,45 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "vbuf.h"
 
-/* The largest input read (a DTB's totalsize is a 32-bit field). */
+/* The default limit on an input's size (a DTB's totalsize is 32 bits). */
 #define FILEIO_MAX_INPUT ((size_t)64 << 20)
+/* The most dtc may print when it compiles or decompiles a tree. */
+#define FILEIO_MAX_DTC_OUTPUT ((size_t)1 << 30)
+
+/**
+ * fileio_read - read a whole file
+ * @path: the file, or "-" for standard input
+ * @name: its name in diagnostics
+ * @max: the most bytes accepted
+ * @b: receives the bytes (appended)
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_IO, if the file cannot be read or is larger than @max
+ *	-VDT_ERR_NOMEM
+ */
+int fileio_read(const char *path, const char *name, size_t max,
+		struct vbuf *b, struct vdt_diag *d);
 
 /**
  * fileio_load_dt - read a device tree: a DTB as is, anything else as DTS
  * compiled by "dtc" from PATH
  * @path: the file, or "-" for standard input
  * @name: its name in diagnostics
+ * @max: the most bytes accepted from the file
  * @blob, @size: receive the blob (free() it)
  *
  * returns:
  *	0, on success
- *	-VDT_ERR_IO, if the file cannot be read or dtc cannot run
+ *	-VDT_ERR_IO, if the file cannot be read, is larger than @max, or dtc
+ *		cannot run
  *	-VDT_ERR_BADDT, if dtc rejects the source (its first message is kept)
  *	-VDT_ERR_NOMEM
  */
-int fileio_load_dt(const char *path, const char *name, void **blob,
-		   size_t *size, struct vdt_diag *d);
+int fileio_load_dt(const char *path, const char *name, size_t max,
+		   void **blob, size_t *size, struct vdt_diag *d);
 
 /**
  * fileio_dtb_to_dts - decompile a blob with "dtc -I dtb -O dts"
@@ -43,8 +63,10 @@ int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
 
 /**
  * fileio_in_place - whether @path is written in place rather than through
- * a temporary file: "-" (standard output), or an existing path that is not
- * a regular file (/dev/null, a FIFO, a terminal)
+ * a temporary file: "-" (standard output), an existing path that is not
+ * a regular file (/dev/null, a FIFO, a terminal, a device), or the file
+ * standard output or standard error is open on ("-o /dev/stdout > f",
+ * written to that stream, never renamed over)
  *
  * returns: 1 or 0
  */
@@ -55,18 +77,30 @@ struct fileio_out {
 	const char *path;
 	const void *data;
 	size_t len;
-	char *tmp;		/* private: temporary file, if any */
+	/* private to fileio_commit() */
+	int in_place;		/* written in place, never renamed over */
+	int fd;			/* unnamed (O_TMPFILE) file, or -1 */
+	char *tmp;		/* named temporary file, if any */
+	char *real;		/* the file a symbolic link points at */
 };
 
 /**
  * fileio_commit - write all outputs, or none
  * @outs, @n: the outputs
  *
- * A regular file (or a new path) is written to a temporary file in its
- * directory and renamed over the target once every output was written.
- * Standard output and existing paths that are not regular files
- * (/dev/null, a FIFO, a terminal) are written in place, never renamed.
- * On failure every temporary file is removed and no target was renamed.
+ * A regular file (or a new path) is first written, in full and synced,
+ * to an unnamed file (O_TMPFILE) in its directory; once every output was
+ * written, each is linked to its new name (linkat() through
+ * /proc/self/fd, else AT_EMPTY_PATH) or, for an existing target, linked
+ * beside it and renamed over it.  A process killed while writing leaves
+ * nothing behind.  Where the file system has no O_TMPFILE (or the file
+ * cannot be linked), a named temporary file ".NAME.XXXXXX" beside the
+ * target is used instead, which a kill before the rename leaves behind.
+ * A symbolic link is kept: the file it points at is replaced.  Paths
+ * fileio_in_place() names are written in place, never renamed over.
+ * On failure every temporary file is removed; targets renamed before
+ * the failing one keep their new contents (an output that cannot be
+ * written fails before any is renamed).
  *
  * returns:
  *	0, on success

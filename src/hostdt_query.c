@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "blob.h"
 #include "hostdt_query.h"
+#include "span.h"
 
 static int node_index(const struct hostdt *h, int node)
 {
@@ -50,6 +53,20 @@ static int index_node(struct hostdt *h, int node, int parent,
 	return 0;
 }
 
+/* An IOMMU sits at the end of @stack: mark it and its ancestors, stopping
+ * at the first already marked (so each node is marked once). */
+static void mark_holders(struct hostdt *h, const int *stack, int depth)
+{
+	int i, idx;
+
+	for (i = depth; i >= 0; i--) {
+		idx = node_index(h, stack[i]);
+		if (h->holds_iommu[idx])
+			return;
+		h->holds_iommu[idx] = 1;
+	}
+}
+
 int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 		const char *file, struct vdt_diag *d)
 {
@@ -66,16 +83,15 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 	u64map_init(&h->by_offset);
 	u64map_init(&h->by_path);
 
-	r = fdt_check_full(fdt, size);
+	r = blob_check(fdt, size, file, d);
 	if (r < 0)
-		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
-				 "not a valid device tree blob: %s",
-				 fdt_strerror(r));
+		return r;
 
 	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, NULL))
 		count++;
 	h->parent = malloc((size_t)count * sizeof(*h->parent));
-	if (!h->parent)
+	h->holds_iommu = calloc((size_t)count, 1);
+	if (!h->parent || !h->holds_iommu)
 		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
 				 "out of memory");
 
@@ -98,6 +114,8 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 		}
 		r = index_node(h, node, depth > 0 ? stack[depth - 1] : -1,
 			       depth > 0 ? path : "/", depth > 0 ? plen[depth] : 1);
+		if (fdt_getprop(fdt, node, "#iommu-cells", NULL))
+			mark_holders(h, stack, depth);
 		if (r < 0) {
 			hostdt_close(h);
 			return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
@@ -110,7 +128,9 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 void hostdt_close(struct hostdt *h)
 {
 	free(h->parent);
+	free(h->holds_iommu);
 	h->parent = NULL;
+	h->holds_iommu = NULL;
 	h->nnodes = 0;
 	u64map_free(&h->by_phandle);
 	u64map_free(&h->by_offset);
@@ -174,6 +194,13 @@ int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len)
 		buf[--pos] = '/';
 	}
 	return 0;
+}
+
+int hostdt_holds_iommu(const struct hostdt *h, int node)
+{
+	int i = node_index(h, node);
+
+	return i >= 0 && h->holds_iommu[i];
 }
 
 int hostdt_is_enabled(const struct hostdt *h, int node)
@@ -281,9 +308,146 @@ int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 	return n;
 }
 
-int hostdt_has_iommu_map(const struct hostdt *h, int node)
+/* The largest value v <= @hi with v & ~@mask == 0 (a submask of @mask). */
+static uint32_t largest_submask_le(uint32_t mask, uint32_t hi)
 {
-	return fdt_getprop(h->fdt, node, "iommu-map", NULL) != NULL;
+	uint32_t v = 0, bit;
+	int b;
+
+	for (b = 31; b >= 0; b--) {
+		bit = (uint32_t)1 << b;
+		if (!(hi & bit))
+			continue;
+		if (!(mask & bit))	/* below hi from here: take every bit */
+			return v | (mask & (bit - 1));
+		v |= bit;
+	}
+	return v;
+}
+
+/* Effective length of [rid, rid + len) under @mask (0: unreachable). */
+static uint32_t effective_length(uint32_t rid, uint32_t len, uint32_t mask)
+{
+	uint32_t top;
+
+	if (len == 0)
+		return 0;
+	top = largest_submask_le(mask, rid + (len - 1));
+	return top >= rid ? top - rid + 1 : 0;
+}
+
+static int read_map_mask(const struct hostdt *h, int node, const char *npath,
+			 uint32_t *mask, struct vdt_diag *d)
+{
+	const fdt32_t *p;
+	int len;
+
+	*mask = 0xffffffffu;
+	p = fdt_getprop(h->fdt, node, "iommu-map-mask", &len);
+	if (!p)
+		return 0;
+	if (len != 4)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
+				 "iommu-map-mask", "%d bytes long, not 4", len);
+	*mask = fdt32_to_cpu(*p);
+	return 0;
+}
+
+/* Entries whose effective RID ranges overlap: the later is unreachable. */
+static int check_rid_overlap(const struct hostdt *h, const char *npath,
+			     const struct hostdt_map_entry *e, int n,
+			     struct vdt_diag *d)
+{
+	struct span *s = malloc((size_t)n * sizeof(*s));
+	int i, k = 0, a, b;
+
+	if (!s)
+		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommu-map",
+				 "out of memory");
+	for (i = 0; i < n; i++) {
+		if (!e[i].eff_length)
+			continue;
+		s[k].group = 0;
+		s[k].base = e[i].rid_base;
+		s[k].len = e[i].eff_length;
+		s[k++].tag = i;
+	}
+	k = span_overlap(s, k, 0, &a, &b);
+	free(s);
+	if (!k)
+		return 0;
+	return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommu-map",
+			 "entry %d (RIDs 0x%x-0x%x) overlaps entry %d (RIDs 0x%x-0x%x): with the first match winning it could never be reached",
+			 b, e[b].rid_base, e[b].rid_base + e[b].eff_length - 1,
+			 a, e[a].rid_base, e[a].rid_base + e[a].eff_length - 1);
+}
+
+int hostdt_iommu_map(const struct hostdt *h, int node,
+		     struct hostdt_map_entry **entries, uint32_t *mask,
+		     struct vdt_diag *d)
+{
+	char npath[VDT_DIAG_NODE_LEN];
+	struct hostdt_map_entry *e;
+	const fdt32_t *p;
+	int len, n, i, r;
+	uint32_t ph;
+
+	*entries = NULL;
+	*mask = 0xffffffffu;
+	p = fdt_getprop(h->fdt, node, "iommu-map", &len);
+	if (!p)
+		return 0;
+	path_or_marker(h, node, npath, sizeof(npath));
+	if (len % 16 != 0)
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommu-map",
+				 "length %d is not a multiple of 4 cells", len);
+	r = read_map_mask(h, node, npath, mask, d);
+	if (r < 0 || len == 0)
+		return r;
+	n = len / 16;
+	e = calloc((size_t)n, sizeof(*e));
+	if (!e)
+		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommu-map",
+				 "out of memory");
+	for (i = 0; i < n; i++, p += 4) {
+		e[i].rid_base = fdt32_to_cpu(p[0]);
+		ph = fdt32_to_cpu(p[1]);
+		e[i].pid_base = fdt32_to_cpu(p[2]);
+		e[i].length = fdt32_to_cpu(p[3]);
+		e[i].iommu = hostdt_node_by_phandle(h, ph);
+		if (e[i].iommu < 0) {
+			free(e);
+			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
+					 "iommu-map",
+					 "phandle 0x%x (entry %d) does not refer to any node",
+					 ph, i);
+		}
+		if ((e[i].length && e[i].rid_base > UINT32_MAX - (e[i].length - 1)) ||
+		    (e[i].length && e[i].pid_base > UINT32_MAX - (e[i].length - 1))) {
+			free(e);
+			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
+					 "iommu-map",
+					 "entry %d runs past ID 0xffffffff", i);
+		}
+		e[i].eff_length = effective_length(e[i].rid_base, e[i].length,
+						   *mask);
+		if (e[i].length == 0)
+			vdt_warn(d, h->file, npath, "iommu-map",
+				 "entry %d has length 0 (left for a boot loader to fill in?): dropped",
+				 i);
+		else if (e[i].eff_length == 0)
+			vdt_warn(d, h->file, npath, "iommu-map",
+				 "entry %d (RIDs 0x%x-0x%x) is not reached by any RID under iommu-map-mask 0x%x: dropped",
+				 i, e[i].rid_base,
+				 e[i].rid_base + e[i].length - 1, *mask);
+	}
+	r = check_rid_overlap(h, npath, e, n, d);
+	if (r < 0) {
+		free(e);
+		return r;
+	}
+	*entries = e;
+	return n;
 }
 
 /* Read an address or size of @cells (<= 2) cells. */

@@ -22,6 +22,7 @@ struct hostdt {
 	const void *fdt;
 	const char *file;	/* name used in diagnostics */
 	int *parent;		/* by node index: the parent's offset, -1 at / */
+	unsigned char *holds_iommu;	/* by node index: an IOMMU is here or below */
 	int nnodes;
 	struct u64map by_phandle;	/* phandle -> offset */
 	struct u64map by_offset;	/* offset -> node index */
@@ -94,6 +95,14 @@ int hostdt_parent(const struct hostdt *h, int node);
 int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len);
 
 /**
+ * hostdt_holds_iommu - whether @node is an IOMMU (has #iommu-cells) or has
+ * one among its descendants
+ *
+ * returns: 1 or 0
+ */
+int hostdt_holds_iommu(const struct hostdt *h, int node);
+
+/**
  * hostdt_is_enabled - whether @node's status is absent, "okay" or "ok"
  *
  * returns: 1 or 0
@@ -115,12 +124,40 @@ int hostdt_is_enabled(const struct hostdt *h, int node);
 int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 		  struct vdt_diag *d);
 
+/* One entry of an "iommu-map" property. */
+struct hostdt_map_entry {
+	uint32_t rid_base;	/* first requester ID */
+	int iommu;		/* offset of the IOMMU node */
+	uint32_t pid_base;	/* the IOMMU's ID for rid_base */
+	uint32_t length;	/* as written */
+	uint32_t eff_length;	/* RIDs the mask lets reach it; 0: dropped */
+};
+
 /**
- * hostdt_has_iommu_map - whether @node has an "iommu-map" property
+ * hostdt_iommu_map - parse @node's "iommu-map" and "iommu-map-mask"
+ * @entries: on success with a count > 0, an array the caller frees
+ * @mask: receives "iommu-map-mask", or 0xffffffff without one
+ * @d: receives the error, and a warning for every entry dropped
  *
- * returns: 1 or 0
+ * The reading is Linux's of_map_id(): 4 cells per entry whatever the
+ * target's #iommu-cells, RID r maps to r & mask, the first entry whose
+ * [rid_base, rid_base + length) holds r & mask wins.  An entry's
+ * effective length runs from rid_base to the highest value r & mask can
+ * take inside that range: with mask 0 only an entry at rid_base 0
+ * survives, with length 1.  Zero-length entries and entries no masked
+ * RID reaches get eff_length 0 and a warning.
+ *
+ * returns:
+ *	the number of entries (0 if @node has no "iommu-map")
+ *	-VDT_ERR_BADDT, for a length that is not a multiple of 4 cells, a
+ *		malformed mask, a phandle that refers to no node, an entry that
+ *		runs past ID 0xffffffff, or two entries whose effective RID
+ *		ranges overlap (the later could never be reached)
+ *	-VDT_ERR_NOMEM
  */
-int hostdt_has_iommu_map(const struct hostdt *h, int node);
+int hostdt_iommu_map(const struct hostdt *h, int node,
+		     struct hostdt_map_entry **entries, uint32_t *mask,
+		     struct vdt_diag *d);
 
 /**
  * hostdt_reg_base - @node's first "reg" address as a CPU physical address

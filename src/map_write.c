@@ -7,43 +7,97 @@
 
 #include "map_write.h"
 
-static const struct {
-	const char *name;
-	enum map_format fmt;
-} format_names[] = {
-	{ "yaml", MAP_FORMAT_YAML },
-	{ "xl", MAP_FORMAT_XL },
+struct wctx {
+	const char *prefix;
+	const char *file;
+	struct vdt_diag *d;
 };
 
-static const struct {
-	const char *ext;
-	enum map_format fmt;
-} format_exts[] = {
-	{ ".yaml", MAP_FORMAT_YAML },
-	{ ".yml", MAP_FORMAT_YAML },
-	{ ".cfg", MAP_FORMAT_XL },
+static int write_yaml(const struct vmap *m, const struct wctx *c,
+		      struct vbuf *out);
+static int write_xl(const struct vmap *m, const struct wctx *c,
+		    struct vbuf *out);
+static int write_json(const struct vmap *m, const struct wctx *c,
+		      struct vbuf *out);
+static int write_c(const struct vmap *m, const struct wctx *c,
+		   struct vbuf *out);
+static int write_bin(const struct vmap *m, const struct wctx *c,
+		     struct vbuf *out);
+
+/* The formats: name, file name extensions, writer.  Indexed by enum. */
+static const struct map_format_desc {
+	const char *name;
+	const char *exts[3];
+	int (*write)(const struct vmap *m, const struct wctx *c,
+		     struct vbuf *out);
+} formats[] = {
+	[MAP_FORMAT_YAML] = { "yaml", { ".yaml", ".yml" }, write_yaml },
+	[MAP_FORMAT_XL] = { "xl", { ".cfg" }, write_xl },
+	[MAP_FORMAT_JSON] = { "json", { ".json" }, write_json },
+	[MAP_FORMAT_C] = { "c", { ".h" }, write_c },
+	[MAP_FORMAT_BIN] = { "bin", { ".bin" }, write_bin },
 };
+
+#define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
 
 int map_format_by_name(const char *name)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
-		if (strcmp(name, format_names[i].name) == 0)
-			return format_names[i].fmt;
+	for (i = 0; i < NFORMATS; i++)
+		if (strcmp(name, formats[i].name) == 0)
+			return i;
 	return -VDT_ERR_NOTFOUND;
 }
 
 int map_format_by_path(const char *path)
 {
-	size_t i, n = strlen(path), e;
+	size_t n = strlen(path), e, j;
+	const char *ext;
+	int i;
 
-	for (i = 0; i < sizeof(format_exts) / sizeof(format_exts[0]); i++) {
-		e = strlen(format_exts[i].ext);
-		if (n > e && strcmp(path + n - e, format_exts[i].ext) == 0)
-			return format_exts[i].fmt;
+	for (i = 0; i < NFORMATS; i++) {
+		for (j = 0; j < 3 && (ext = formats[i].exts[j]); j++) {
+			e = strlen(ext);
+			if (n > e && strcmp(path + n - e, ext) == 0)
+				return i;
+		}
 	}
 	return -VDT_ERR_NOTFOUND;
+}
+
+const char *map_format_name(int fmt)
+{
+	return fmt >= 0 && fmt < NFORMATS ? formats[fmt].name : NULL;
+}
+
+int map_prefix_ok(const char *prefix)
+{
+	static const char *const keywords[] = {
+		"auto", "break", "case", "char", "const", "continue",
+		"default", "do", "double", "else", "enum", "extern", "float",
+		"for", "goto", "if", "inline", "int", "long", "register",
+		"restrict", "return", "short", "signed", "sizeof", "static",
+		"struct", "switch", "typedef", "union", "unsigned", "void",
+		"volatile", "while", "_Alignas", "_Alignof", "_Atomic",
+		"_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
+		"_Static_assert", "_Thread_local",
+	};
+	size_t i, n = strlen(prefix);
+	char ch;
+
+	if (n == 0 || n > MAP_PREFIX_MAX || (prefix[0] >= '0' && prefix[0] <= '9'))
+		return 0;
+	for (i = 0; i < n; i++) {
+		ch = prefix[i];
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && ch != '_')
+			return 0;
+	}
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcmp(prefix, keywords[i]) == 0)
+			return 0;
+	return 1;
 }
 
 /*
@@ -62,8 +116,11 @@ static int yaml_sink(void *data, unsigned char *buf, size_t size)
 
 static void y_emit(struct yout *y, yaml_event_t *ev, int made)
 {
-	if (y->failed)
+	if (y->failed) {
+		if (made)
+			yaml_event_delete(ev);
 		return;
+	}
 	if (!made || !yaml_emitter_emit(&y->e, ev))
 		y->failed = 1;
 }
@@ -156,30 +213,35 @@ static void yaml_entry(struct yout *y, const struct vmap *m,
 	y_hex(y, e->mask);
 	y_str(y, "piommu");
 	y_map(y, 1);
-	y_str(y, "path");
-	y_str(y, m->iommus[e->iommu].path);
+	if (!m->bare) {
+		y_str(y, "path");
+		y_str(y, m->iommus[e->iommu].path);
+	}
 	y_str(y, "base");
 	y_hex(y, m->iommus[e->iommu].base);
 	y_map_end(y);
-	y_str(y, "devices");
-	y_seq(y, 0);
-	for (i = 0; i < e->ndevs; i++) {
-		y_map(y, 1);
-		y_str(y, "node");
-		y_str(y, m->devices[e->devs[i]].node);
-		y_str(y, "host");
-		y_str(y, m->devices[e->devs[i]].host);
-		y_map_end(y);
+	if (!m->bare) {
+		y_str(y, "devices");
+		y_seq(y, 0);
+		for (i = 0; i < e->ndevs; i++) {
+			y_map(y, 1);
+			y_str(y, "node");
+			y_str(y, m->devices[e->devs[i]].node);
+			y_str(y, "host");
+			y_str(y, m->devices[e->devs[i]].host);
+			y_map_end(y);
+		}
+		y_seq_end(y);
 	}
-	y_seq_end(y);
 	y_map_end(y);
 }
 
-static int write_yaml(const struct vmap *m, struct vbuf *out)
+static int write_yaml(const struct vmap *m, const struct wctx *c,
+		      struct vbuf *out)
 {
 	struct yout y = { .failed = 0 };
 	yaml_event_t ev;
-	int i;
+	int i, rc = 0;
 
 	if (!yaml_emitter_initialize(&y.e))
 		return -VDT_ERR_NOMEM;
@@ -192,14 +254,16 @@ static int write_yaml(const struct vmap *m, struct vbuf *out)
 			NULL, 1));
 	y_map(&y, 0);
 	y_str(&y, "version");
-	y_dec(&y, 1);
-	yaml_viommu(&y, m);
-	y_str(&y, "policy");
-	y_str(&y, vmap_policy_name(m->policy));
-	y_str(&y, "vid-base");
-	y_hex(&y, m->vid_base);
-	y_str(&y, "vid-bits");
-	y_dec(&y, m->vid_bits);
+	y_dec(&y, VMAP_VERSION);
+	if (!m->bare) {
+		yaml_viommu(&y, m);
+		y_str(&y, "policy");
+		y_str(&y, vmap_policy_name(m->policy));
+		y_str(&y, "vid-base");
+		y_hex(&y, m->vid_base);
+		y_str(&y, "vid-bits");
+		y_dec(&y, m->vid_bits);
+	}
 	y_str(&y, "entries");
 	y_seq(&y, m->nentries == 0);
 	for (i = 0; i < m->nentries; i++)
@@ -210,16 +274,69 @@ static int write_yaml(const struct vmap *m, struct vbuf *out)
 	y_emit(&y, &ev, yaml_stream_end_event_initialize(&ev));
 	if (!y.failed && !yaml_emitter_flush(&y.e))
 		y.failed = 1;
+	if (y.failed)
+		rc = y.e.error == YAML_EMITTER_ERROR ?
+			     vdt_error(c->d, VDT_ERR_INPUT, c->file, NULL, NULL,
+				       "cannot write YAML: %s", y.e.problem) :
+			     -VDT_ERR_NOMEM;
 	yaml_emitter_delete(&y.e);
-	return y.failed ? -VDT_ERR_NOMEM : 0;
+	return rc;
+}
+
+/* Whether @s is well-formed UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	int n, i;
+
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+		    (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (n < 0)
+			return 0;
+		cp = *p & (0x3fu >> n);
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3fu);
+		}
+		if (cp < (n == 1 ? 0x80u : n == 2 ? 0x800u : 0x10000u) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* The text forms carry names as UTF-8: the first name that is not, or NULL. */
+static const char *bad_name(const struct vmap *m)
+{
+	int i;
+
+	for (i = 0; i < m->niommus && !m->bare; i++)
+		if (!utf8_ok(m->iommus[i].path))
+			return m->iommus[i].path;
+	for (i = 0; i < m->ndevices && !m->bare; i++) {
+		if (!utf8_ok(m->devices[i].node))
+			return m->devices[i].node;
+		if (!utf8_ok(m->devices[i].host))
+			return m->devices[i].host;
+	}
+	return NULL;
 }
 
 /*
  * xl.cfg: iommu_devid_map = [ "PMASTER_ID@VMASTER_ID,IOMMU_BASE_ADDRESS", ... ]
- * as proposed on xen-devel; one line, entries sorted by vID.
+ * as proposed on xen-devel; one line, entries sorted by vID.  A range
+ * (count > 1) gets a fourth field: "PBASE@VBASE,IOMMU_BASE,COUNT".
  */
-static int write_xl(const struct vmap *m, const char *file, struct vbuf *out,
-		    struct vdt_diag *d)
+static int write_xl(const struct vmap *m, const struct wctx *c,
+		    struct vbuf *out)
 {
 	const struct vmap_entry *e;
 	int i, r;
@@ -228,26 +345,270 @@ static int write_xl(const struct vmap *m, const char *file, struct vbuf *out,
 	for (i = 0; i < m->nentries && r == 0; i++) {
 		e = &m->entries[i];
 		if (e->mask)
-			vdt_warn(d, file, NULL, NULL,
+			vdt_warn(c->d, c->file, NULL, NULL,
 				 "the xl form has no SMR mask: mask 0x%x of pID 0x%x on %s left out",
-				 e->mask, e->pid, m->iommus[e->iommu].path);
-		r = vbuf_printf(out, "%s \"0x%" PRIx32 "@0x%" PRIx32 ",0x%" PRIx64 "\"",
+				 e->mask, e->pid,
+				 m->iommus[e->iommu].path ?
+					 m->iommus[e->iommu].path : "the IOMMU");
+		r = vbuf_printf(out, "%s \"0x%" PRIx32 "@0x%" PRIx32 ",0x%" PRIx64,
 				i ? "," : "", e->pid, e->vid,
 				m->iommus[e->iommu].base);
+		if (r == 0 && e->count > 1)
+			r = vbuf_printf(out, ",0x%" PRIx32, e->count);
+		if (r == 0)
+			r = vbuf_append(out, "\"", 1);
 	}
 	if (r == 0)
 		r = vbuf_printf(out, " ]\n");
 	return r;
 }
 
-int map_write(const struct vmap *m, enum map_format fmt, const char *file,
-	      struct vbuf *out, struct vdt_diag *d)
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static int json_str(struct vbuf *out, const char *s)
 {
-	int r = fmt == MAP_FORMAT_XL ? write_xl(m, file, out, d) :
-				       write_yaml(m, out);
+	const char *run = s;
+	int r = vbuf_append(out, "\"", 1);
 
-	if (r < 0)
+	for (; *s && r == 0; s++) {
+		if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20 &&
+		    *s != 0x7f)
+			continue;
+		r = vbuf_append(out, run, (size_t)(s - run));
+		if (r == 0)
+			r = *s == '"' || *s == '\\' ?
+				    vbuf_printf(out, "\\%c", *s) :
+				    vbuf_printf(out, "\\u%04x", (unsigned char)*s);
+		run = s + 1;
+	}
+	if (r == 0)
+		r = vbuf_append(out, run, (size_t)(s - run));
+	return r ? r : vbuf_append(out, "\"", 1);
+}
+
+/* "KEY": "S" (with a leading @sep) */
+static int json_key_str(struct vbuf *out, const char *sep, const char *key,
+			const char *s)
+{
+	int r = vbuf_printf(out, "%s\"%s\": ", sep, key);
+
+	return r ? r : json_str(out, s);
+}
+
+static int json_entry(struct vbuf *out, const struct vmap *m,
+		      const struct vmap_entry *e, int last)
+{
+	const struct vmap_iommu *io = &m->iommus[e->iommu];
+	int i, r;
+
+	r = vbuf_printf(out,
+			"    {\n"
+			"      \"vid\": %" PRIu32 ",\n"
+			"      \"count\": %" PRIu32 ",\n"
+			"      \"pid\": %" PRIu32 ",\n"
+			"      \"mask\": %" PRIu32 ",\n"
+			"      \"piommu\": {",
+			e->vid, e->count, e->pid, e->mask);
+	if (r == 0 && !m->bare)
+		r = json_key_str(out, "", "path", io->path);
+	if (r == 0)
+		r = vbuf_printf(out, "%s\"base\": %" PRIu64 "}%s\n",
+				m->bare ? "" : ", ", io->base,
+				m->bare ? "" : ",");
+	if (r == 0 && !m->bare)
+		r = vbuf_printf(out, "      \"devices\": [\n");
+	for (i = 0; i < e->ndevs && !m->bare && r == 0; i++) {
+		r = json_key_str(out, "        {", "node",
+				 m->devices[e->devs[i]].node);
+		if (r == 0)
+			r = json_key_str(out, ", ", "host",
+					 m->devices[e->devs[i]].host);
+		if (r == 0)
+			r = vbuf_printf(out, "}%s\n",
+					i + 1 < e->ndevs ? "," : "");
+	}
+	if (r == 0 && !m->bare)
+		r = vbuf_printf(out, "      ]\n");
+	if (r == 0)
+		r = vbuf_printf(out, "    }%s\n", last ? "" : ",");
+	return r;
+}
+
+/* The YAML form's structure and key order; numbers in decimal. */
+static int write_json(const struct vmap *m, const struct wctx *c,
+		      struct vbuf *out)
+{
+	int i, r;
+
+	(void)c;
+	r = vbuf_printf(out, "{\n  \"version\": %u,\n", VMAP_VERSION);
+	if (r == 0 && !m->bare)
+		r = vbuf_printf(out,
+				"  \"viommu\": {\"phandle\": %" PRIu32
+				", \"compatible\": \"arm,smmu-v3\", \"base\": %"
+				PRIu64 ", \"size\": %" PRIu64 "},\n"
+				"  \"policy\": \"%s\",\n"
+				"  \"vid-base\": %" PRIu32 ",\n"
+				"  \"vid-bits\": %u,\n",
+				m->viommu.phandle, m->viommu.base,
+				m->viommu.size, vmap_policy_name(m->policy),
+				m->vid_base, m->vid_bits);
+	if (r == 0)
+		r = vbuf_printf(out, "  \"entries\": [%s",
+				m->nentries ? "\n" : "");
+	for (i = 0; i < m->nentries && r == 0; i++)
+		r = json_entry(out, m, &m->entries[i], i + 1 == m->nentries);
+	if (r == 0)
+		r = vbuf_printf(out, "%s]\n}\n", m->nentries ? "  " : "");
+	return r;
+}
+
+/* @s with every character outside [A-Za-z0-9,._+@/-] made '_': safe in a C comment. */
+static int c_comment_text(struct vbuf *out, const char *s)
+{
+	const char *ok = ",._+@/-";
+	char ch;
+	int r = 0;
+
+	for (; *s && r == 0; s++) {
+		ch = *s;
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && !strchr(ok, ch))
+			ch = '_';
+		r = vbuf_append(out, &ch, 1);
+	}
+	return r;
+}
+
+static int c_entry(struct vbuf *out, const struct vmap *m,
+		   const struct vmap_entry *e)
+{
+	int i, r;
+
+	r = vbuf_printf(out,
+			"\t{ 0x%" PRIx32 ", 0x%" PRIx32 ", %" PRIu32 ", 0x%" PRIx32
+			", UINT64_C(0x%" PRIx64 ") },",
+			e->vid, e->pid, e->count, e->mask,
+			m->iommus[e->iommu].base);
+	if (r == 0 && !m->bare) {
+		r = vbuf_printf(out, "\t/* ");
+		if (r == 0)
+			r = c_comment_text(out, m->iommus[e->iommu].path);
+		for (i = 0; i < e->ndevs && r == 0; i++) {
+			r = vbuf_printf(out, i ? ", " : ": ");
+			if (r == 0)
+				r = c_comment_text(out,
+						   m->devices[e->devs[i]].node);
+		}
+		if (r == 0)
+			r = vbuf_printf(out, " */");
+	}
+	return r ? r : vbuf_append(out, "\n", 1);
+}
+
+/*
+ * A C header: include guard and length macro from the upper-cased prefix,
+ * struct PREFIX_entry, and static const PREFIX[].  An empty table keeps one
+ * all-zero placeholder (C has no empty arrays); its length is still 0.
+ */
+static int write_c(const struct vmap *m, const struct wctx *c,
+		   struct vbuf *out)
+{
+	char up[MAP_PREFIX_MAX + 1];
+	const char *p = c->prefix;
+	size_t i;
+	int r, k;
+
+	for (i = 0; p[i]; i++)
+		up[i] = p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 'a' + 'A') :
+						     p[i];
+	up[i] = '\0';
+	r = vbuf_printf(out,
+			"/* Generated by viommu-dtgen: the vID map table, see viommu-map(5). */\n"
+			"#ifndef %s_H\n"
+			"#define %s_H\n"
+			"\n"
+			"#include <stdint.h>\n"
+			"\n"
+			"struct %s_entry {\n"
+			"\tuint32_t vid;\t\t/* first virtual ID */\n"
+			"\tuint32_t pid;\t\t/* first physical ID */\n"
+			"\tuint32_t count;\t\t/* consecutive IDs */\n"
+			"\tuint32_t mask;\t\t/* SMR mask, 0 if none */\n"
+			"\tuint64_t piommu_base;\t/* physical IOMMU's base address */\n"
+			"};\n"
+			"\n"
+			"#define %s_LEN %d\n"
+			"\n"
+			"static const struct %s_entry %s[%s] = {\n",
+			up, up, p, up, m->nentries, p, p,
+			m->nentries ? "" : "1");
+	if (r == 0 && m->nentries == 0)
+		r = vbuf_printf(out, "\t{ 0, 0, 0, 0, 0 },\t/* placeholder: the table is empty */\n");
+	for (k = 0; k < m->nentries && r == 0; k++)
+		r = c_entry(out, m, &m->entries[k]);
+	if (r == 0)
+		r = vbuf_printf(out, "};\n\n#endif /* %s_H */\n", up);
+	return r;
+}
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The binary form: header, then one 24-byte entry per entry, by vID. */
+static int write_bin(const struct vmap *m, const struct wctx *c,
+		     struct vbuf *out)
+{
+	unsigned char b[VMAP_BIN_HEADER_LEN + VMAP_BIN_ENTRY_LEN];
+	const struct vmap_entry *e;
+	int i, r;
+
+	(void)c;
+	memcpy(b, VMAP_BIN_MAGIC, VMAP_BIN_MAGIC_LEN);
+	put_le(b + 8, VMAP_VERSION, 4);
+	put_le(b + 12, (uint32_t)m->nentries, 4);
+	r = vbuf_append(out, b, VMAP_BIN_HEADER_LEN);
+	for (i = 0; i < m->nentries && r == 0; i++) {
+		e = &m->entries[i];
+		put_le(b, e->vid, 4);
+		put_le(b + 4, e->pid, 4);
+		put_le(b + 8, e->count, 4);
+		put_le(b + 12, e->mask, 4);
+		put_le(b + 16, m->iommus[e->iommu].base, 8);
+		r = vbuf_append(out, b, VMAP_BIN_ENTRY_LEN);
+	}
+	return r;
+}
+
+int map_write(const struct vmap *m, enum map_format fmt, const char *prefix,
+	      const char *file, struct vbuf *out, struct vdt_diag *d)
+{
+	struct wctx c = { prefix ? prefix : MAP_PREFIX_DEFAULT, file, d };
+	const char *bad;
+	int r, n;
+
+	if ((int)fmt < 0 || (int)fmt >= NFORMATS)
+		return vdt_error(d, VDT_ERR_USAGE, file, NULL, NULL,
+				 "no map format %d", (int)fmt);
+	if (!map_prefix_ok(c.prefix))
+		return vdt_error(d, VDT_ERR_USAGE, file, NULL, NULL,
+				 "'%s' is not a C identifier of at most %d characters",
+				 c.prefix, MAP_PREFIX_MAX);
+	bad = fmt == MAP_FORMAT_YAML || fmt == MAP_FORMAT_JSON ? bad_name(m) :
+								  NULL;
+	for (n = 0; bad && n < 200 && bad[n] >= 0x20 && bad[n] < 0x7f; n++)
+		;
+	if (bad)
+		return vdt_error(d, VDT_ERR_INPUT, file, NULL, NULL,
+				 "cannot write %s: a name is not UTF-8: '%.*s...'",
+				 formats[fmt].name, n, bad);
+	r = formats[fmt].write(m, &c, out);
+	if (r == -VDT_ERR_NOMEM)
 		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
 				 "out of memory");
-	return 0;
+	return r < 0 ? r : 0;
 }

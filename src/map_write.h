@@ -4,7 +4,9 @@
 
 /*
  * Map writers: each renders a struct vmap into bytes; none allocates IDs
- * or reads a device tree.
+ * or reads a device tree.  The formats are described in viommu-map(5).
+ * One table in map_write.c lists every format with its name, its file
+ * name extensions and its writer.
  */
 
 #include "diag.h"
@@ -14,33 +16,68 @@
 enum map_format {
 	MAP_FORMAT_YAML,	/* schemas/viommu-map.schema.yaml */
 	MAP_FORMAT_XL,		/* xl.cfg iommu_devid_map, as proposed on xen-devel */
+	MAP_FORMAT_JSON,	/* the YAML form's structure, in JSON */
+	MAP_FORMAT_C,		/* a C header with a static const array */
+	MAP_FORMAT_BIN,		/* little-endian table for firmware */
 };
 
+/* Every format name, as usage messages list them (a unit test keeps it true). */
+#define MAP_FORMAT_NAMES "bin|c|json|xl|yaml"
+
+/* The C form's default name prefix, and the longest prefix taken. */
+#define MAP_PREFIX_DEFAULT "viommu_map"
+#define MAP_PREFIX_MAX 48
+
 /**
- * map_format_by_name - parse "yaml" or "xl"
+ * map_format_by_name - parse a format name: "yaml", "xl", "json", "c" or
+ * "bin"
  *
  * returns: the format, or -VDT_ERR_NOTFOUND
  */
 int map_format_by_name(const char *name);
 
 /**
- * map_format_by_path - the format a file name's extension names
- * (.yaml/.yml: YAML, .cfg: xl)
+ * map_format_by_path - the format a file name's extension names:
+ * .yaml/.yml YAML, .cfg xl, .json JSON, .h C, .bin binary
  *
  * returns: the format, or -VDT_ERR_NOTFOUND
  */
 int map_format_by_path(const char *path);
 
 /**
+ * map_format_name - the name of @fmt, as map_format_by_name() takes it
+ *
+ * returns: the name, or NULL for a value that is no format
+ */
+const char *map_format_name(int fmt);
+
+/**
+ * map_prefix_ok - whether @prefix may name the C form's declarations:
+ * a C identifier of at most MAP_PREFIX_MAX characters that is not a
+ * keyword
+ *
+ * returns: 1 or 0
+ */
+int map_prefix_ok(const char *prefix);
+
+/**
  * map_write - render @m in @fmt, appending to @out
- * @file: the output's name, for warnings (the xl form cannot carry an SMR
+ * @prefix: the C form's name prefix (NULL: MAP_PREFIX_DEFAULT); other
+ *	forms ignore it
+ * @file: the output's name, for messages (the xl form cannot carry an SMR
  *	mask: each non-zero mask left out is a warning)
+ *
+ * A bare map (vmap.bare) is written without what it lacks: the YAML and
+ * JSON forms leave out the viommu, policy, vid-base and vid-bits keys and
+ * each entry's IOMMU path and devices; the C form leaves out its comments.
  *
  * returns:
  *	0, on success
+ *	-VDT_ERR_USAGE, if @prefix is not map_prefix_ok() or @fmt is no format
+ *	-VDT_ERR_INPUT, if a name cannot be written as YAML (not UTF-8)
  *	-VDT_ERR_NOMEM
  */
-int map_write(const struct vmap *m, enum map_format fmt, const char *file,
-	      struct vbuf *out, struct vdt_diag *d);
+int map_write(const struct vmap *m, enum map_format fmt, const char *prefix,
+	      const char *file, struct vbuf *out, struct vdt_diag *d);
 
 #endif /* VIOMMU_DTGEN_MAP_WRITE_H */

@@ -135,7 +135,7 @@ static int check_copy(const fdt32_t *p, int ncells,
 		host[0] = specs[i].pid;
 		host[1] = specs[i].mask;
 		pos++;		/* the phandle cell is not compared */
-		for (c = 0; c < (int)specs[i].cells; c++, pos++) {
+		for (c = 0; c < (int)specs[i].cells && c < 2; c++, pos++) {
 			part = fdt32_to_cpu(p[pos]);
 			if (part != host[c])
 				return vdt_error(d, VDT_ERR_INPUT, w->file,
@@ -164,7 +164,7 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
 				 len);
 	if (nspecs == 0)
 		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node, "iommus",
-				 "host node %s has no IOMMU, so no IOMMU specifier can be given",
+				 "host node %s has no iommus, so none can be given here",
 				 w->host);
 	if (fdt32_to_cpu(p[0]) == viommu_phandle)
 		return read_pins(p, len / 4, viommu_phandle, nspecs, pins, w,
@@ -186,6 +186,164 @@ int phandle_fix_write_iommus(void *fdt, uint32_t viommu_phandle,
 	for (i = 0; i < n; i++) {
 		cells[2 * i] = cpu_to_fdt32(viommu_phandle);
 		cells[2 * i + 1] = cpu_to_fdt32(vids[i]);
+	}
+	return 0;
+}
+
+static int map_differs(const struct pfix_where *w, struct vdt_diag *d,
+		       int entry, const char *what, uint32_t part,
+		       uint32_t host)
+{
+	return vdt_error(d, VDT_ERR_INPUT, w->file, w->node, "iommu-map",
+			 "entry %d: %s 0x%x, host %s says 0x%x", entry, what,
+			 part, w->host, host);
+}
+
+/* This tool's own output: one entry per reachable host entry. */
+static int read_map_pins(const fdt32_t *p, int n, uint32_t viommu_phandle,
+			 const struct hostdt_map_entry *map, int nmap,
+			 uint32_t *pins, const struct pfix_where *w,
+			 struct vdt_diag *d)
+{
+	int i, j = 0, live = 0;
+
+	for (i = 0; i < nmap; i++)
+		live += map[i].eff_length != 0;
+	if (n != live)
+		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+				 "iommu-map",
+				 "%d entries refer to the vIOMMU, host %s has %d reachable entries",
+				 n, w->host, live);
+	for (i = 0; i < nmap; i++) {
+		if (!map[i].eff_length)
+			continue;
+		if (fdt32_to_cpu(p[4 * j + 1]) != viommu_phandle)
+			return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+					 "iommu-map",
+					 "entry %d refers to phandle 0x%x, not the vIOMMU 0x%x: entries referring to the vIOMMU and copied entries cannot be mixed",
+					 j, fdt32_to_cpu(p[4 * j + 1]),
+					 viommu_phandle);
+		if (fdt32_to_cpu(p[4 * j]) != map[i].rid_base)
+			return map_differs(w, d, j, "starts at RID",
+					   fdt32_to_cpu(p[4 * j]),
+					   map[i].rid_base);
+		if (fdt32_to_cpu(p[4 * j + 3]) != map[i].eff_length)
+			return map_differs(w, d, j, "has length",
+					   fdt32_to_cpu(p[4 * j + 3]),
+					   map[i].eff_length);
+		pins[i] = fdt32_to_cpu(p[4 * j + 2]);
+		j++;
+	}
+	return PFIX_PINNED;
+}
+
+/* A copy of the host property: all cells but the phandles equal. */
+static int check_map_copy(const fdt32_t *p, int n,
+			  const struct hostdt_map_entry *map, int nmap,
+			  const struct pfix_where *w, struct vdt_diag *d)
+{
+	uint32_t host[4];
+	int i, c;
+
+	if (n != nmap)
+		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+				 "iommu-map",
+				 "stale copy: partial has %d entries, host %s has %d",
+				 n, w->host, nmap);
+	for (i = 0; i < n; i++) {
+		host[0] = map[i].rid_base;
+		host[2] = map[i].pid_base;
+		host[3] = map[i].length;
+		for (c = 0; c < 4; c++) {
+			if (c == 1 || fdt32_to_cpu(p[4 * i + c]) == host[c])
+				continue;
+			return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+					 "iommu-map",
+					 "stale copy: partial says 0x%x, host says 0x%x",
+					 fdt32_to_cpu(p[4 * i + c]), host[c]);
+		}
+	}
+	return PFIX_COPY;
+}
+
+int phandle_fix_read_iommu_map(const void *fdt, int node,
+			       uint32_t viommu_phandle,
+			       const struct hostdt_map_entry *map, int nmap,
+			       uint32_t *pins, const struct pfix_where *w,
+			       struct vdt_diag *d)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, "iommu-map", &len);
+	if (!p)
+		return PFIX_ABSENT;
+	if (len % 16 != 0 || len == 0)
+		return vdt_error(d, VDT_ERR_BADDT, w->file, w->node,
+				 "iommu-map",
+				 "length %d is not a positive multiple of 4 cells",
+				 len);
+	if (nmap == 0)
+		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+				 "iommu-map",
+				 "host node %s has no iommu-map, so none can be given here",
+				 w->host);
+	if (fdt32_to_cpu(p[1]) == viommu_phandle)
+		return read_map_pins(p, len / 16, viommu_phandle, map, nmap,
+				     pins, w, d);
+	return check_map_copy(p, len / 16, map, nmap, w, d);
+}
+
+int phandle_fix_read_lopper(const void *fdt, int node,
+			    const struct hostdt_spec *specs, int nspecs,
+			    const struct pfix_where *w, struct vdt_diag *d)
+{
+	const fdt32_t *p;
+	int len, i;
+
+	p = fdt_getprop(fdt, node, "xen,smmu-stream-ids", &len);
+	if (!p)
+		return 0;
+	if (len % 4 != 0)
+		return vdt_error(d, VDT_ERR_BADDT, w->file, w->node,
+				 "xen,smmu-stream-ids",
+				 "length %d is not a multiple of 4", len);
+	if (len / 4 != nspecs)
+		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+				 "xen,smmu-stream-ids",
+				 "stale copy: partial has %d stream IDs, host %s has %d",
+				 len / 4, w->host, nspecs);
+	for (i = 0; i < nspecs; i++)
+		if (fdt32_to_cpu(p[i]) != specs[i].pid)
+			return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
+					 "xen,smmu-stream-ids",
+					 "stale copy: partial says 0x%x, host says 0x%x",
+					 fdt32_to_cpu(p[i]), specs[i].pid);
+	return 1;
+}
+
+int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
+				const struct hostdt_map_entry *map, int nmap,
+				const uint32_t *vids)
+{
+	fdt32_t *cells;
+	int i, n = 0, r;
+	void *p;
+
+	for (i = 0; i < nmap; i++)
+		n += map[i].eff_length != 0;
+	r = fdt_property_placeholder(fdt, "iommu-map", 16 * n, &p);
+	if (r < 0)
+		return r;
+	cells = p;
+	for (i = 0; i < nmap; i++) {
+		if (!map[i].eff_length)
+			continue;
+		cells[0] = cpu_to_fdt32(map[i].rid_base);
+		cells[1] = cpu_to_fdt32(viommu_phandle);
+		cells[2] = cpu_to_fdt32(vids[i]);
+		cells[3] = cpu_to_fdt32(map[i].eff_length);
+		cells += 4;
 	}
 	return 0;
 }

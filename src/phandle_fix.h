@@ -28,7 +28,7 @@ struct pfix_where {
 /* What a partial node's "iommus" said. */
 enum pfix_kind {
 	PFIX_ABSENT,		/* no "iommus" */
-	PFIX_PINNED,		/* <vIOMMU vID>...: the vIDs are pinned */
+	PFIX_PINNED,		/* refers to the vIOMMU: the vIDs are pinned */
 	PFIX_COPY,		/* a copy of the host's property, checked */
 };
 
@@ -85,6 +85,50 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
 			    struct vdt_diag *d);
 
 /**
+ * phandle_fix_read_iommu_map - read and check a partial node's "iommu-map"
+ * @fdt, @node: the partial DT and the passthrough node
+ * @viommu_phandle: the vIOMMU's phandle
+ * @map, @nmap: the host node's "iommu-map" entries (the only source of
+ *	pIDs), with their effective lengths
+ * @pins: array of @nmap; for PFIX_PINNED, receives the pinned first vID of
+ *	every entry with a non-zero effective length
+ * @w: names for messages
+ *
+ * A property whose first entry refers to @viommu_phandle is this tool's
+ * own output: one <rid-base @viommu_phandle vid-base length> entry per
+ * reachable host entry, in order, with the host's rid-base and effective
+ * length; the vid-bases are pinned.  Any other property is a copy of the
+ * host's: every cell but the phandles must be equal.
+ *
+ * returns:
+ *	PFIX_ABSENT, PFIX_PINNED or PFIX_COPY
+ *	-VDT_ERR_BADDT, for a property that is not whole entries
+ *	-VDT_ERR_INPUT, for entries that differ from the host's
+ */
+int phandle_fix_read_iommu_map(const void *fdt, int node,
+			       uint32_t viommu_phandle,
+			       const struct hostdt_map_entry *map, int nmap,
+			       uint32_t *pins, const struct pfix_where *w,
+			       struct vdt_diag *d);
+
+/**
+ * phandle_fix_read_lopper - check Lopper's "xen,smmu-stream-ids"
+ * @specs, @nspecs: the host node's specifiers
+ *
+ * Lopper's extract-xen assist replaces "iommus" with the bare stream IDs;
+ * they must equal the host's pIDs in order (masks are not in the property
+ * and are not compared).
+ *
+ * returns:
+ *	1, if the property is present and right; 0, if it is absent
+ *	-VDT_ERR_BADDT, for a property that is not whole cells
+ *	-VDT_ERR_INPUT, for a stale copy
+ */
+int phandle_fix_read_lopper(const void *fdt, int node,
+			    const struct hostdt_spec *specs, int nspecs,
+			    const struct pfix_where *w, struct vdt_diag *d);
+
+/**
  * phandle_fix_write_iommus - write "iommus" = <@viommu_phandle vID> pairs
  * @fdt: a blob being built with the sequential-write API, inside the node
  * @vids, @n: the vIDs in host specifier order
@@ -94,5 +138,19 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
  */
 int phandle_fix_write_iommus(void *fdt, uint32_t viommu_phandle,
 			     const uint32_t *vids, int n);
+
+/**
+ * phandle_fix_write_iommu_map - write "iommu-map" pointing at the vIOMMU
+ * @fdt: a blob being built with the sequential-write API, inside the node
+ * @map, @nmap: the host entries; those with eff_length 0 are left out
+ * @vids: the first vID of each entry
+ *
+ * Each kept entry becomes <rid_base @viommu_phandle vid eff_length>.
+ *
+ * returns: 0, or a negative libfdt error (-FDT_ERR_NOSPACE to grow)
+ */
+int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
+				const struct hostdt_map_entry *map, int nmap,
+				const uint32_t *vids);
 
 #endif /* VIOMMU_DTGEN_PHANDLE_FIX_H */

@@ -4,14 +4,17 @@
  * exit codes only; everything else is the library's (dtgen.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dtgen.h"
 #include "fileio.h"
+#include "map_read.h"
 #include "map_write.h"
 #include "vbuf.h"
 
@@ -19,12 +22,21 @@
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 #define MAX_MAPS 16
+#define MAX_ALLOW 256
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 enum long_only {
-	OPT_CHECK = 256,
+	OPT_ALLOW_LIST = 256,
+	OPT_ALLOW_PATH,
+	OPT_CHECK,
+	OPT_DUMP_MAP,
 	OPT_HOST,
+	OPT_LOCK,
 	OPT_MAP,
 	OPT_MAP_FORMAT,
+	OPT_MAP_PREFIX,
+	OPT_MAX_INPUT_SIZE,
 	OPT_NO_VIOMMU_NODE,
 	OPT_PARTIAL,
 	OPT_POLICY,
@@ -37,11 +49,17 @@ enum long_only {
 };
 
 static const struct option long_opts[] = {
+	{ "allow-list", required_argument, NULL, OPT_ALLOW_LIST },
+	{ "allow-path", required_argument, NULL, OPT_ALLOW_PATH },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "dump-map", required_argument, NULL, OPT_DUMP_MAP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "lock", required_argument, NULL, OPT_LOCK },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "map-format", required_argument, NULL, OPT_MAP_FORMAT },
+	{ "map-prefix", required_argument, NULL, OPT_MAP_PREFIX },
+	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE },
 	{ "no-viommu-node", no_argument, NULL, OPT_NO_VIOMMU_NODE },
 	{ "out-format", required_argument, NULL, 'O' },
 	{ "output", required_argument, NULL, 'o' },
@@ -66,6 +84,14 @@ struct cli {
 	const char *maps[MAX_MAPS];
 	int nmaps;
 	int map_format;			/* -1: by extension, else YAML */
+	const char *map_prefix;		/* the C form's names */
+	const char *lock;		/* --lock FILE, or NULL */
+	const char *dump_map;		/* --dump-map FILE, or NULL */
+	const char *allow_list;		/* --allow-list FILE, or NULL */
+	const char *allow[MAX_ALLOW];	/* --allow-path PATH... */
+	int nallow;
+	size_t max_input;		/* --max-input-size */
+	int nopts;			/* options other than --dump-map, -q, -v */
 	int check;
 	int report;
 	int quiet;
@@ -75,12 +101,14 @@ struct cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [-hqVv] [--check] [--map file] [--map-format yaml|xl]\n"
-		"                    [--no-viommu-node] [-O dtb|dts] [-o file]\n"
-		"                    [--policy compact|identity] [--report] [--vid-base n]\n"
-		"                    [--vid-bits n] [--viommu-phandle n]\n"
-		"                    [--viommu-reg base,size] [--viommu-spi n]\n"
-		"                    --host file --partial file\n");
+		"usage: " PROG " [-hqVv] [--allow-list file] [--allow-path path] [--check]\n"
+		"                    [--lock file] [--map file] [--map-format " MAP_FORMAT_NAMES "]\n"
+		"                    [--map-prefix name] [--max-input-size n] [--no-viommu-node]\n"
+		"                    [-O dtb|dts] [-o file] [--policy compact|identity]\n"
+		"                    [--report] [--vid-base n] [--vid-bits n]\n"
+		"                    [--viommu-phandle n] [--viommu-reg base,size]\n"
+		"                    [--viommu-spi n] --host file --partial file\n"
+		"       " PROG " --dump-map file\n");
 }
 
 static void help(void)
@@ -91,8 +119,14 @@ static void help(void)
 	       "  --partial FILE           the guest's partial device tree; '-' reads stdin\n"
 	       "  -o, --output FILE        rewritten partial DT; DTS if FILE ends in .dts; '-' is stdout\n"
 	       "  -O, --out-format FMT     dtb or dts, whatever -o's name says\n"
-	       "  --map FILE               vID map table; repeatable; .yaml/.yml, .cfg (xl)\n"
-	       "  --map-format FMT         yaml or xl, for a --map FILE with another name or '-'\n"
+	       "  --map FILE               vID map table; repeatable; .yaml/.yml, .json, .cfg (xl),\n"
+	       "                           .h (C), .bin (binary); other names are YAML\n"
+	       "  --map-format FMT         " MAP_FORMAT_NAMES ", for a --map FILE with another name\n"
+	       "  --map-prefix NAME        names in the C form (default " MAP_PREFIX_DEFAULT ")\n"
+	       "  --lock FILE              keep the vIDs of an earlier YAML or JSON map\n"
+	       "  --allow-path PATH        a host path the guest may be given; repeatable\n"
+	       "  --allow-list FILE        host paths the guest may be given, one a line\n"
+	       "  --max-input-size N       refuse inputs larger than N bytes (default 64 MiB)\n"
 	       "  --policy POLICY          compact (default) or identity\n"
 	       "  --vid-base N             lowest vID to hand out (default 0)\n"
 	       "  --vid-bits N             vIDs are below 2^N, 1..32 (default 16)\n"
@@ -102,6 +136,7 @@ static void help(void)
 	       "  --no-viommu-node         rewrite references only; the toolstack makes the node\n"
 	       "  --check                  validate and report; write nothing\n"
 	       "  --report                 print the vID table on stderr\n"
+	       "  --dump-map FILE          print a map file (YAML, JSON or binary) as YAML\n"
 	       "  -q                       no warnings\n"
 	       "  -v                       say what was done\n"
 	       "  -V, --version            print the version\n"
@@ -165,17 +200,40 @@ static int parse_reg(const char *s, struct viommu_params *p)
 
 static int parse_option(struct cli *c, int opt)
 {
+	uint64_t n;
 	uint32_t v;
 
+	if (opt != OPT_DUMP_MAP && opt != 'q' && opt != 'v')
+		c->nopts++;
 	switch (opt) {
+	case OPT_ALLOW_LIST:
+		if (c->allow_list)
+			return usage_error("--allow-list may be given once%s", "");
+		c->allow_list = optarg;
+		return 0;
+	case OPT_ALLOW_PATH:
+		if (c->nallow == MAX_ALLOW)
+			return usage_error("more than 256 --allow-path options%s",
+					   "");
+		if (optarg[0] != '/')
+			return usage_error("--allow-path takes an absolute host path, not '%s'",
+					   optarg);
+		c->allow[c->nallow++] = optarg;
+		return 0;
 	case OPT_CHECK:
 		c->check = 1;
 		return 0;
 	case 'h':
 		help();
 		exit(0);
+	case OPT_DUMP_MAP:
+		c->dump_map = optarg;
+		return 0;
 	case OPT_HOST:
 		c->host = optarg;
+		return 0;
+	case OPT_LOCK:
+		c->lock = optarg;
 		return 0;
 	case OPT_MAP:
 		if (c->nmaps == MAX_MAPS)
@@ -185,8 +243,21 @@ static int parse_option(struct cli *c, int opt)
 	case OPT_MAP_FORMAT:
 		c->map_format = map_format_by_name(optarg);
 		if (c->map_format < 0)
-			return usage_error("--map-format must be yaml or xl, not '%s'",
+			return usage_error("--map-format must be one of "
+					   MAP_FORMAT_NAMES ", not '%s'", optarg);
+		return 0;
+	case OPT_MAP_PREFIX:
+		if (!map_prefix_ok(optarg))
+			return usage_error("--map-prefix must be a C identifier (not a keyword) of at most "
+					   STR(MAP_PREFIX_MAX) " characters, not '%s'",
 					   optarg);
+		c->map_prefix = optarg;
+		return 0;
+	case OPT_MAX_INPUT_SIZE:
+		if (parse_num(optarg, SIZE_MAX, &n) < 0 || n == 0)
+			return usage_error("--max-input-size takes a positive number of bytes, not '%s'",
+					   optarg);
+		c->max_input = (size_t)n;
 		return 0;
 	case OPT_NO_VIOMMU_NODE:
 		c->opts.no_viommu_node = 1;
@@ -262,11 +333,17 @@ static void print_note(const char *kind, const struct vdt_note *n)
 	fprintf(stderr, PROG ": %s: %s\n", kind, line);
 }
 
-/* Warnings (unless -q), then the error if there is one; the exit code. */
+/* The error and its hint first, then warnings (unless -q) and notes (with
+ * -v), so that the first line says why a run failed; the exit code. */
 static int report_diag(const struct cli *c, const struct vdt_diag *d)
 {
 	size_t i;
 
+	if (d->code < 0) {
+		print_note("error", &d->error);
+		if (d->hint[0])
+			fprintf(stderr, PROG ": hint: %s\n", d->hint);
+	}
 	for (i = 0; i < d->nwarnings; i++) {
 		if (d->warnings[i].info ? c->verbose : !c->quiet)
 			print_note(d->warnings[i].info ? "note" : "warning",
@@ -277,9 +354,6 @@ static int report_diag(const struct cli *c, const struct vdt_diag *d)
 			d->lost_warnings);
 	if (d->code == 0)
 		return 0;
-	print_note("error", &d->error);
-	if (d->hint[0])
-		fprintf(stderr, PROG ": hint: %s\n", d->hint);
 	return d->code == -VDT_ERR_USAGE ? EXIT_USAGE : EXIT_INPUT;
 }
 
@@ -315,12 +389,19 @@ static int check_cli(const struct cli *c)
 	const char *outs[MAX_MAPS + 1];
 	int n = 0, i, j;
 
+	if (c->dump_map)
+		return c->nopts ? usage_error("--dump-map takes no other option but -q and -v%s",
+					      "") : 0;
 	if (!c->host)
 		return usage_error("--host is required%s", "");
 	if (!c->partial)
 		return usage_error("--partial is required%s", "");
 	if (!c->output && !c->nmaps && !c->check && !c->report)
 		return usage_error("nothing to do: give -o, --map, --check or --report%s",
+				   "");
+	if (c->lock && strcmp(c->lock, "-") == 0 &&
+	    strcmp(c->partial, "-") == 0)
+		return usage_error("--lock and --partial cannot both read standard input%s",
 				   "");
 	if (c->output)
 		outs[n++] = c->output;
@@ -368,7 +449,8 @@ static int render(const struct cli *c, const struct dtgen_result *res,
 		if (fmt < 0)
 			fmt = c->map_format >= 0 ? c->map_format :
 						   MAP_FORMAT_YAML;
-		rc = map_write(&res->map, fmt, c->maps[i], &bufs[n], d);
+		rc = map_write(&res->map, fmt, c->map_prefix, c->maps[i],
+			       &bufs[n], d);
 		if (rc < 0)
 			return rc;
 		outs[n].path = c->maps[i];
@@ -376,6 +458,118 @@ static int render(const struct cli *c, const struct dtgen_result *res,
 		outs[n].len = bufs[n].len;
 	}
 	*nouts = n;
+	return 0;
+}
+
+/* Read and parse the map table @path into @m. */
+static int load_map(const struct cli *c, const char *path, struct vmap *m,
+		    struct vdt_diag *d)
+{
+	const char *name = display_name(path);
+	struct vbuf b;
+	int rc;
+
+	vbuf_init(&b);
+	rc = fileio_read(path, name, c->max_input, &b, d);
+	if (rc >= 0)
+		rc = map_read(b.data ? b.data : "", b.len, name, m, d);
+	vbuf_free(&b);
+	return rc;
+}
+
+/* --dump-map FILE: the map as YAML on standard output. */
+static int dump_map(const struct cli *c)
+{
+	struct fileio_out out = { .path = "-" };
+	struct vdt_diag d;
+	struct vmap m;
+	struct vbuf b;
+	int rc;
+
+	vdt_diag_init(&d);
+	vbuf_init(&b);
+	memset(&m, 0, sizeof(m));
+	rc = load_map(c, c->dump_map, &m, &d);
+	if (rc >= 0)
+		rc = map_write(&m, MAP_FORMAT_YAML, NULL, "<stdout>", &b, &d);
+	if (rc >= 0) {
+		out.data = b.data;
+		out.len = b.len;
+		rc = fileio_commit(&out, 1, &d);
+	}
+	rc = report_diag(c, &d);
+	vmap_free(&m);
+	vbuf_free(&b);
+	vdt_diag_free(&d);
+	return rc;
+}
+
+/* Trim blanks at both ends of @p, in place. */
+static char *trim(char *p)
+{
+	char *end = p + strlen(p);
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return p;
+}
+
+/*
+ * --allow-path and --allow-list (one host path a line, as libxl's dtdev
+ * list; '#' starts a comment; blank lines are skipped): the host paths the
+ * guest may be given.  @b keeps the list file's text, which @paths points
+ * into.  Without either option *@paths stays NULL: any path is allowed.
+ */
+static int load_allow(const struct cli *c, struct vbuf *b,
+		      const char ***paths, int *n, struct vdt_diag *d)
+{
+	const char *name = c->allow_list ? display_name(c->allow_list) : "";
+	char *line, *next, *hash;
+	size_t cap = (size_t)c->nallow + 1;
+	int i, lineno = 0, rc;
+
+	*paths = NULL;
+	*n = 0;
+	if (!c->allow_list && !c->nallow)
+		return 0;
+	if (c->allow_list) {
+		rc = fileio_read(c->allow_list, name, c->max_input, b, d);
+		if (rc < 0)
+			return rc;
+		if (b->len && memchr(b->data, '\0', b->len))
+			return vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
+					 "holds a NUL byte: not a text file");
+		for (i = 0; (size_t)i < b->len; i++)
+			cap += b->data[i] == '\n';
+		cap++;
+	}
+	*paths = calloc(cap, sizeof(**paths));
+	if (!*paths)
+		return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
+				 "out of memory");
+	for (i = 0; i < c->nallow; i++)
+		(*paths)[(*n)++] = c->allow[i];
+	for (line = b->data; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		lineno++;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		line = trim(line);
+		if (!*line)
+			continue;
+		if (*line != '/' || strlen(line) != strcspn(line, " \t"))
+			return vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
+					 "line %d: '%s' is not one absolute host path",
+					 lineno, line);
+		(*paths)[(*n)++] = line;
+	}
 	return 0;
 }
 
@@ -388,12 +582,14 @@ static int load_inputs(const struct cli *c, struct dtgen_blob *host,
 
 	host->name = display_name(c->host);
 	partial->name = display_name(c->partial);
-	rc = fileio_load_dt(c->host, host->name, &data, &size, d);
+	rc = fileio_load_dt(c->host, host->name, c->max_input, &data, &size,
+			    d);
 	if (rc < 0)
 		return rc;
 	host->data = data;
 	host->size = size;
-	rc = fileio_load_dt(c->partial, partial->name, &data, &size, d);
+	rc = fileio_load_dt(c->partial, partial->name, c->max_input, &data,
+			    &size, d);
 	if (rc < 0)
 		return rc;
 	partial->data = data;
@@ -406,17 +602,32 @@ static int run(const struct cli *c)
 	struct dtgen_blob host = { 0 }, partial = { 0 };
 	struct fileio_out outs[MAX_MAPS + 1];
 	struct vbuf bufs[MAX_MAPS + 1];
+	struct dtgen_opts opts = c->opts;
 	struct dtgen_result res;
+	const char **allow = NULL;
+	struct vbuf allow_text;
 	struct vdt_diag d;
-	int i, nouts = 0, rc;
+	struct vmap lock;
+	int i, nouts = 0, rc = 0;
 
 	vdt_diag_init(&d);
 	memset(&res, 0, sizeof(res));
+	memset(&lock, 0, sizeof(lock));
 	for (i = 0; i <= MAX_MAPS; i++)
 		vbuf_init(&bufs[i]);
-	rc = load_inputs(c, &host, &partial, &d);
+	vbuf_init(&allow_text);
+	rc = load_allow(c, &allow_text, &allow, &opts.nallow, &d);
+	opts.allow = allow;
+	/* The lock is read before anything is written: --map may name it. */
+	if (rc >= 0 && c->lock) {
+		rc = load_map(c, c->lock, &lock, &d);
+		opts.lock = &lock;
+		opts.lock_name = display_name(c->lock);
+	}
 	if (rc >= 0)
-		rc = dtgen_run(&c->opts, &host, &partial, &res, &d);
+		rc = load_inputs(c, &host, &partial, &d);
+	if (rc >= 0)
+		rc = dtgen_run(&opts, &host, &partial, &res, &d);
 	if (rc >= 0 && !c->check)
 		rc = render(c, &res, bufs, outs, &nouts, &d);
 	if (rc >= 0 && c->report)
@@ -431,6 +642,9 @@ static int run(const struct cli *c)
 	for (i = 0; i <= MAX_MAPS; i++)
 		vbuf_free(&bufs[i]);
 	dtgen_result_free(&res);
+	vmap_free(&lock);
+	free(allow);
+	vbuf_free(&allow_text);
 	free((void *)host.data);
 	free((void *)partial.data);
 	vdt_diag_free(&d);
@@ -445,6 +659,7 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	dtgen_opts_default(&c.opts);
 	c.map_format = -1;
+	c.max_input = FILEIO_MAX_INPUT;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":hO:o:qVv", long_opts,
 				  NULL)) != -1) {
@@ -462,5 +677,5 @@ int main(int argc, char **argv)
 	rc = check_cli(&c);
 	if (rc)
 		return rc;
-	return run(&c);
+	return c.dump_map ? dump_map(&c) : run(&c);
 }

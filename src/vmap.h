@@ -15,7 +15,7 @@
 #include "viommu_node.h"
 
 struct vmap_iommu {
-	char *path;		/* host DT path */
+	char *path;		/* host DT path; NULL in a bare map */
 	uint64_t base;		/* first reg address, CPU physical */
 };
 
@@ -26,15 +26,22 @@ struct vmap_device {
 
 struct vmap_entry {
 	uint32_t vid;
-	uint32_t count;		/* consecutive IDs the entry covers (1 in v1) */
+	uint32_t count;		/* consecutive IDs the entry covers, >= 1 */
 	uint32_t pid;
 	uint32_t mask;
 	int iommu;		/* index into vmap.iommus */
 	int *devs;		/* indexes into vmap.devices, document order */
-	int ndevs;
+	int ndevs;		/* >= 1, or 0 in a bare map */
 };
 
+/*
+ * A map is full (as the pipeline makes it) or bare (as read back from the
+ * binary form, which carries only vid, pid, count, mask and the pIOMMU
+ * base): a bare map has no viommu, policy, vid_base or vid_bits (all 0),
+ * no IOMMU paths and no devices.
+ */
 struct vmap {
+	int bare;
 	struct viommu_params viommu;
 	enum idalloc_policy policy;
 	unsigned int vid_bits;
@@ -46,6 +53,13 @@ struct vmap {
 	struct vmap_entry *entries;	/* sorted by vid */
 	int nentries;
 };
+
+/* The versions of the text forms and of the binary form, and its layout. */
+#define VMAP_VERSION 1u
+#define VMAP_BIN_MAGIC "VIOMMAP"	/* 8 bytes with its NUL */
+#define VMAP_BIN_MAGIC_LEN 8
+#define VMAP_BIN_HEADER_LEN 16	/* magic, u32 version, u32 entry count */
+#define VMAP_BIN_ENTRY_LEN 24	/* u32 vid, pid, count, mask; u64 base */
 
 /** vmap_free - release everything @m owns; @m is left empty */
 void vmap_free(struct vmap *m);

@@ -31,6 +31,10 @@ static const char host_dts[] =
 	"	smmu_off2: iommu@54000000 { compatible = \"arm,smmu-v3\";\n"
 	"		reg = <0x0 0x54000000 0x0 0x20000>; #iommu-cells = <1>;\n"
 	"		status = \"disabled\"; };\n"
+	"	smmu_p: iommu@55000000 { compatible = \"arm,smmu-v3\";\n"
+	"		reg = <0x0 0x55000000 0x0 0x20000>; #iommu-cells = <1>; };\n"
+	"	smmu_q: iommu@56000000 { compatible = \"arm,smmu-v3\";\n"
+	"		reg = <0x0 0x56000000 0x0 0x20000>; #iommu-cells = <1>; };\n"
 	"	soc { compatible = \"simple-bus\"; ranges;\n"
 	"		#address-cells = <2>; #size-cells = <2>;\n"
 	"		test@10000000 { iommus = <&smmu_a 0x10>; };\n"
@@ -47,6 +51,20 @@ static const char host_dts[] =
 	"		noiommu@b000 { };\n"
 	"		masked@c000 { iommus = <&smmu_500 0x40 0x7f00>; };\n"
 	"		pcie@f000 { iommu-map = <0x0 &smmu_a 0x0 0x100>; };\n"
+	"		qemu@10000 { iommu-map = <0x0 &smmu_q 0x0 0x10000>; };\n"
+	"		armada@20000 { iommu-map-mask = <0x31f>;\n"
+	"			iommu-map = <0x0 &smmu_p 0x480 0x20 0x100 &smmu_p 0x4a0 0x20\n"
+	"				     0x200 &smmu_p 0x4c0 0x20>; };\n"
+	"		host1x@30000 { iommus = <&smmu_p 0x27>;\n"
+	"			iommu-map = <0x0 &smmu_p 0x35 0x8 0x8 &smmu_b 0x35 0x8>; };\n"
+	"		in-range@40000 { iommus = <&smmu_p 0x485>; };\n"
+	"		ovl@50000 { iommu-map = <0x0 &smmu_p 0x490 0x20>; };\n"
+	"		fslmc@60000 { iommu-map = <0x0 &smmu_p 0x0 0x0>; };\n"
+	"		tegra-pcie@70000 { iommu-map = <0x0 &smmu_p 0x1000 0x1000>;\n"
+	"			iommu-map-mask = <0x0>; };\n"
+	"		tegra-pcie@71000 { iommu-map = <0x0 &smmu_p 0x1000 0x1000>;\n"
+	"			iommu-map-mask = <0x0>; };\n"
+	"		plat@80000 { iommus = <&smmu_p 0x7>; };\n"
 	"	};\n"
 	"};\n";
 
@@ -164,7 +182,7 @@ static void assert_map_xl(const struct dtgen_result *res, const char *want)
 
 	vbuf_init(&out);
 	vdt_diag_init(&d);
-	ck_assert_int_eq(map_write(&res->map, MAP_FORMAT_XL, "m.cfg", &out, &d),
+	ck_assert_int_eq(map_write(&res->map, MAP_FORMAT_XL, NULL, "m.cfg", &out, &d),
 			 0);
 	ck_assert_str_eq(out.data, want);
 	vbuf_free(&out);
@@ -343,6 +361,467 @@ START_TEST(test_force_assign)
 }
 END_TEST
 
+/* ---- iommu-map (PCI host bridges and the like) ---- */
+
+static void prop_names(const struct dtgen_result *res, const char *path,
+		       char *buf, size_t len);
+
+/* Property @prop of @path in the output is the cells @want (n < 0: absent). */
+static void assert_cells(const struct dtgen_result *res, const char *path,
+			 const char *prop, const uint32_t *want, int n)
+{
+	int node = fdt_path_offset(res->fdt, path), len, i;
+	const fdt32_t *p;
+
+	ck_assert_msg(node >= 0, "no %s in the output", path);
+	p = fdt_getprop(res->fdt, node, prop, &len);
+	if (n < 0) {
+		ck_assert_msg(p == NULL, "%s has %s", path, prop);
+		return;
+	}
+	ck_assert_msg(p != NULL, "%s has no %s", path, prop);
+	ck_assert_msg(len == 4 * n, "%s: %s is %d bytes, want %d", path, prop,
+		      len, 4 * n);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(fdt32_to_cpu(p[i]) == want[i],
+			      "%s: %s cell %d is 0x%x, want 0x%x", path, prop, i,
+			      fdt32_to_cpu(p[i]), want[i]);
+}
+
+START_TEST(test_pci_qemu)
+{
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x0, 0x10000 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+
+	assert_ok(run_default(DEV("qemu@10000", ""), &res, &d), &d);
+	ck_assert_uint_eq(d.nwarnings, 0);
+	assert_cells(&res, "/passthrough/qemu@10000", "iommu-map", map, 4);
+	assert_cells(&res, "/passthrough/qemu@10000", "iommu-map-mask", NULL, -1);
+	assert_cells(&res, "/passthrough/qemu@10000", "iommus", NULL, -1);
+	ck_assert_int_eq(res.map.nentries, 1);
+	ck_assert_uint_eq(res.map.entries[0].count, 0x10000);
+	ck_assert_int_eq(res.map.entries[0].ndevs, 1);
+	assert_map_xl(&res, "iommu_devid_map = [ \"0x0@0x0,0x56000000,0x10000\" ]\n");
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* Armada: the mask is copied, each entry is a run of its own. */
+START_TEST(test_pci_armada)
+{
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x1, 0x20,
+					0x100, 0xfdea, 0x21, 0x20,
+					0x200, 0xfdea, 0x41, 0x20 };
+	static const uint32_t mask[] = { 0x31f }, v0[] = { 0 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	int i;
+
+	assert_ok(run_default(DEV("plat@80000", "") DEV("armada@20000", ""),
+			      &res, &d), &d);
+	assert_vids(&res, "/passthrough/plat@80000", v0, 1);
+	assert_cells(&res, "/passthrough/armada@20000", "iommu-map", map, 12);
+	assert_cells(&res, "/passthrough/armada@20000", "iommu-map-mask", mask, 1);
+	ck_assert_int_eq(res.map.nentries, 4);
+	for (i = 1; i < 4; i++) {
+		ck_assert_uint_eq(res.map.entries[i].vid, 1 + 0x20 * (i - 1));
+		ck_assert_uint_eq(res.map.entries[i].pid, 0x480 + 0x20 * (i - 1));
+		ck_assert_uint_eq(res.map.entries[i].count, 0x20);
+		ck_assert_uint_eq(res.map.entries[i].mask, 0);
+	}
+	assert_map_xl(&res, "iommu_devid_map = [ \"0x7@0x0,0x55000000\","
+			    " \"0x480@0x1,0x55000000,0x20\","
+			    " \"0x4a0@0x21,0x55000000,0x20\","
+			    " \"0x4c0@0x41,0x55000000,0x20\" ]\n");
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* host1x: iommus and an iommu-map over two IOMMUs, same pIDs on both. */
+START_TEST(test_pci_host1x)
+{
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x1, 0x8,
+					0x8, 0xfdea, 0x9, 0x8 };
+	static const uint32_t v0[] = { 0 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	char names[256];
+
+	assert_ok(run_default(DEV("host1x@30000", ""), &res, &d), &d);
+	assert_vids(&res, "/passthrough/host1x@30000", v0, 1);
+	assert_cells(&res, "/passthrough/host1x@30000", "iommu-map", map, 8);
+	assert_cells(&res, "/passthrough/host1x@30000", "iommu-map-mask", NULL, -1);
+	prop_names(&res, "/passthrough/host1x@30000", names, sizeof(names));
+	ck_assert_str_eq(names, "compatible xen,path iommus iommu-map");
+	ck_assert_int_eq(res.map.nentries, 3);
+	ck_assert_int_eq(res.map.niommus, 2);
+	assert_map_xl(&res, "iommu_devid_map = [ \"0x27@0x0,0x55000000\","
+			    " \"0x35@0x1,0x55000000,0x8\","
+			    " \"0x35@0x9,0x50000000,0x8\" ]\n");
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/*
+ * A single pID inside a range shares the range's key, and the range is
+ * placed where its first ID appears (here, before the bridge itself).
+ */
+START_TEST(test_pci_single_in_range)
+{
+	static const uint32_t v0[] = { 0 }, v6[] = { 6 };
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x1, 0x20,
+					0x100, 0xfdea, 0x21, 0x20,
+					0x200, 0xfdea, 0x41, 0x20 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	const struct vmap_entry *e;
+
+	assert_ok(run_default(DEV("plat@80000", "") DEV("in-range@40000", "")
+			      DEV("armada@20000", ""), &res, &d), &d);
+	assert_vids(&res, "/passthrough/plat@80000", v0, 1);
+	assert_vids(&res, "/passthrough/in-range@40000", v6, 1);
+	assert_cells(&res, "/passthrough/armada@20000", "iommu-map", map, 12);
+	ck_assert_int_eq(res.map.nentries, 4);
+	e = &res.map.entries[1];
+	ck_assert_uint_eq(e->vid, 1);
+	ck_assert_uint_eq(e->count, 0x20);
+	ck_assert_int_eq(e->ndevs, 2);
+	ck_assert_str_eq(res.map.devices[e->devs[0]].node,
+			 "/passthrough/in-range@40000");
+	ck_assert_str_eq(res.map.devices[e->devs[1]].node,
+			 "/passthrough/armada@20000");
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* Tegra's mask 0: one ID per bridge, and bridges on the same ID share it. */
+START_TEST(test_pci_tegra_mask0)
+{
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x0, 0x1 };
+	static const uint32_t mask[] = { 0x0 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+
+	assert_ok(run_default(DEV("tegra-pcie@70000", "")
+			      DEV("tegra-pcie@71000", ""), &res, &d), &d);
+	ck_assert_uint_eq(d.nwarnings, 0);
+	assert_cells(&res, "/passthrough/tegra-pcie@70000", "iommu-map", map, 4);
+	assert_cells(&res, "/passthrough/tegra-pcie@71000", "iommu-map", map, 4);
+	assert_cells(&res, "/passthrough/tegra-pcie@71000", "iommu-map-mask",
+		     mask, 1);
+	ck_assert_int_eq(res.map.nentries, 1);
+	ck_assert_uint_eq(res.map.entries[0].count, 1);
+	ck_assert_uint_eq(res.map.entries[0].pid, 0x1000);
+	ck_assert_int_eq(res.map.entries[0].ndevs, 2);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* Two bridges whose ranges overlap without being equal: both named. */
+START_TEST(test_pci_overlap)
+{
+	struct dtgen_result res;
+	struct vdt_diag d;
+
+	ck_assert_int_eq(run_default(DEV("armada@20000", "") DEV("plat@80000", "")
+				     DEV("ovl@50000", ""), &res, &d),
+			 -VDT_ERR_CONFLICT);
+	ck_assert_str_eq(d.error.file, "host.dtb");
+	ck_assert_str_eq(d.error.node, "/soc/ovl@50000");
+	ck_assert_str_eq(d.error.prop, "iommu-map");
+	ck_assert_msg(strstr(d.error.text, "pIDs 0x490-0x4af on /iommu@55000000 "
+				  "overlap pIDs 0x480-0x49f of /soc/armada@20000") != NULL,
+		      "%s", d.error.text);
+	ck_assert_ptr_null(res.fdt);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A zero-length entry is dropped with a warning; nothing is left. */
+START_TEST(test_pci_zero_length)
+{
+	struct dtgen_result res;
+	struct vdt_diag d;
+
+	ck_assert_int_eq(run_default(DEV("fslmc@60000", ""), &res, &d),
+			 -VDT_ERR_INPUT);
+	ck_assert_str_eq(d.error.node, "/passthrough/fslmc@60000");
+	ck_assert_str_eq(d.error.prop, "xen,path");
+	ck_assert_ptr_nonnull(strstr(d.error.text,
+				     "no iommu-map entry is reachable"));
+	ck_assert_ptr_nonnull(strstr(d.hint, "xen,force-assign-without-iommu"));
+	ck_assert_uint_eq(d.nwarnings, 1);
+	ck_assert_str_eq(d.warnings[0].node, "/soc/fslmc@60000");
+	ck_assert_ptr_nonnull(strstr(d.warnings[0].text, "length 0"));
+	vdt_diag_free(&d);
+
+	assert_ok(run_default(DEV("fslmc@60000",
+				  "xen,force-assign-without-iommu;"), &res, &d),
+		  &d);
+	ck_assert_uint_eq(d.nwarnings, 1);
+	ck_assert_ptr_nonnull(strstr(d.warnings[0].text, "length 0"));
+	assert_cells(&res, "/passthrough/fslmc@60000", "iommu-map", NULL, -1);
+	assert_cells(&res, "/passthrough/fslmc@60000", "iommus", NULL, -1);
+	ck_assert_int_eq(res.map.nentries, 0);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A copy of the host's iommu-map is checked and rewritten in place. */
+START_TEST(test_pci_copy)
+{
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x0, 0x1 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	char names[256];
+
+	assert_ok(run_default(DEV("tegra-pcie@70000",
+				  "iommu-map = <0x0 0x1 0x1000 0x1000>;"
+				  " iommu-map-mask = <0x0>; status = \"okay\";"),
+			      &res, &d), &d);
+	assert_cells(&res, "/passthrough/tegra-pcie@70000", "iommu-map", map, 4);
+	prop_names(&res, "/passthrough/tegra-pcie@70000", names, sizeof(names));
+	ck_assert_str_eq(names, "compatible iommu-map iommu-map-mask status xen,path");
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+	ck_assert_int_eq(run_default(DEV("tegra-pcie@70000",
+					 "iommu-map = <0x0 0x1 0x1001 0x1000>;"),
+				     &res, &d), -VDT_ERR_INPUT);
+	ck_assert_str_eq(d.error.prop, "iommu-map");
+	ck_assert_ptr_nonnull(strstr(d.error.text, "stale copy"));
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* Lopper's xen,smmu-stream-ids: checked, removed, iommus written. */
+START_TEST(test_lopper)
+{
+	static const uint32_t v0[] = { 0 }, v12[] = { 1, 2 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	char names[256];
+
+	assert_ok(run_default(DEV("plat@80000", "xen,smmu-stream-ids = <0x7>;")
+			      DEV("ab@3000", "xen,smmu-stream-ids = <0x5 0x5>;"),
+			      &res, &d), &d);
+	assert_vids(&res, "/passthrough/plat@80000", v0, 1);
+	assert_vids(&res, "/passthrough/ab@3000", v12, 2);
+	prop_names(&res, "/passthrough/plat@80000", names, sizeof(names));
+	ck_assert_str_eq(names, "compatible xen,path iommus");
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+	ck_assert_int_eq(run_default(DEV("plat@80000",
+					 "xen,smmu-stream-ids = <0x8>;"),
+				     &res, &d), -VDT_ERR_INPUT);
+	ck_assert_str_eq(d.error.node, "/passthrough/plat@80000");
+	ck_assert_str_eq(d.error.prop, "xen,smmu-stream-ids");
+	ck_assert_ptr_nonnull(strstr(d.error.text,
+				     "stale copy: partial says 0x8, host says 0x7"));
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* ---- --lock: an earlier map, built by hand ---- */
+
+static char lk_a[] = "/iommu@4f000000", lk_b[] = "/iommu@50000000";
+static char lk_p[] = "/iommu@55000000";
+static char lk_dev_a[] = "/passthrough/a@1000", lk_host_a[] = "/soc/a@1000";
+static char lk_dev_g[] = "/passthrough/gone@0", lk_host_g[] = "/soc/gone@0";
+static char lk_dev_r[] = "/passthrough/armada@20000";
+static char lk_host_r[] = "/soc/armada@20000";
+static int lk_devs[] = { 0, 1, 2 };
+
+/*
+ * The lock: smmu_a pID 0x99 (gone) at vID 0, a@1000's smmu_a pID 5 at
+ * @vid_a, Armada's first range at @vid_r.
+ */
+struct lock {
+	struct vmap m;
+	struct vmap_iommu iommus[3];
+	struct vmap_device devices[3];
+	struct vmap_entry entries[3];
+};
+
+static const struct vmap *make_lock(struct lock *l, uint32_t vid_a,
+				    uint32_t vid_r)
+{
+	memset(l, 0, sizeof(*l));
+	l->iommus[0].path = lk_a;
+	l->iommus[0].base = 0x4f000000;
+	l->iommus[1].path = lk_b;
+	l->iommus[1].base = 0x50000000;
+	l->iommus[2].path = lk_p;
+	l->iommus[2].base = 0x55000000;
+	l->devices[0].node = lk_dev_a;
+	l->devices[0].host = lk_host_a;
+	l->devices[1].node = lk_dev_g;
+	l->devices[1].host = lk_host_g;
+	l->devices[2].node = lk_dev_r;
+	l->devices[2].host = lk_host_r;
+	l->entries[0] = (struct vmap_entry){ 0, 1, 0x99, 0, 0, &lk_devs[1], 1 };
+	l->entries[1] = (struct vmap_entry){ vid_a, 1, 0x5, 0, 0, &lk_devs[0], 1 };
+	l->entries[2] = (struct vmap_entry){ vid_r, 0x20, 0x480, 0, 2,
+					     &lk_devs[2], 1 };
+	l->m.iommus = l->iommus;
+	l->m.niommus = 3;
+	l->m.devices = l->devices;
+	l->m.ndevices = 3;
+	l->m.entries = l->entries;
+	l->m.nentries = 3;
+	l->m.vid_bits = 16;
+	return &l->m;
+}
+
+static int run_locked(const struct vmap *lock, const char *body,
+		      struct dtgen_result *res, struct vdt_diag *d)
+{
+	struct dtgen_opts o;
+
+	dtgen_opts_default(&o);
+	o.lock = lock;
+	o.lock_name = "lock.yaml";
+	return run_with(host_dts, body, &o, res, d);
+}
+
+/* The info notes of @d holding @text. */
+static int infos_with(const struct vdt_diag *d, const char *text)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < d->nwarnings; i++)
+		n += d->warnings[i].info && strstr(d->warnings[i].text, text);
+	return n;
+}
+
+/* Kept vIDs stay; new keys go around them; a gone key is freed. */
+START_TEST(test_lock_keeps)
+{
+	static const uint32_t v3[] = { 3 }, v0[] = { 0 };
+	static const uint32_t map[] = { 0x0, 0xfdea, 0x100, 0x20,
+					0x100, 0xfdea, 0x4, 0x20,
+					0x200, 0xfdea, 0x24, 0x20 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	struct lock l;
+
+	assert_ok(run_locked(make_lock(&l, 3, 0x100), DEV("a@1000", "")
+			     DEV("b@2000", "") DEV("armada@20000", ""), &res, &d),
+		  &d);
+	assert_vids(&res, "/passthrough/a@1000", v3, 1);
+	assert_vids(&res, "/passthrough/b@2000", v0, 1);
+	assert_cells(&res, "/passthrough/armada@20000", "iommu-map", map, 12);
+	ck_assert_uint_eq(d.nwarnings, 1);
+	ck_assert_int_eq(d.warnings[0].info, 1);
+	ck_assert_str_eq(d.warnings[0].file, "lock.yaml");
+	ck_assert_msg(strstr(d.warnings[0].text, "vID 0x0 (/iommu@4f000000 pID 0x99,"
+			     " used by /passthrough/gone@0) is gone: freed") != NULL,
+		      "%s", d.warnings[0].text);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A pin in the partial DT wins over the lock for its own key. */
+START_TEST(test_lock_pin_wins)
+{
+	static const uint32_t v7[] = { 7 }, v0[] = { 0 };
+	struct dtgen_result res;
+	struct vdt_diag d;
+	struct lock l;
+
+	assert_ok(run_locked(make_lock(&l, 3, 0x100),
+			     DEV("a@1000", "iommus = <0xfdea 0x7>;")
+			     DEV("b@2000", ""), &res, &d), &d);
+	assert_vids(&res, "/passthrough/a@1000", v7, 1);
+	assert_vids(&res, "/passthrough/b@2000", v0, 1);
+	ck_assert_int_eq(infos_with(&d, "vID 0x3 of /iommu@4f000000 pID 0x5: "
+				    "pinned to 0x7 by /passthrough/a@1000 instead"), 1);
+	ck_assert_int_eq(infos_with(&d, "is gone"), 2);	/* 0x99 and Armada */
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+	/* A pin equal to the lock's vID: nothing to say about it. */
+	assert_ok(run_locked(make_lock(&l, 3, 0x100),
+			     DEV("a@1000", "iommus = <0xfdea 0x3>;"), &res, &d),
+		  &d);
+	ck_assert_int_eq(infos_with(&d, "instead"), 0);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A pin takes a vID the lock gives another key: both devices named. */
+START_TEST(test_lock_pin_conflict)
+{
+	struct dtgen_result res;
+	struct vdt_diag d;
+	struct lock l;
+
+	ck_assert_int_eq(run_locked(make_lock(&l, 3, 0x100), DEV("a@1000", "")
+				    DEV("b@2000", "iommus = <0xfdea 0x3>;"),
+				    &res, &d), -VDT_ERR_CONFLICT);
+	ck_assert_str_eq(d.error.file, "partial.dtb");
+	ck_assert_str_eq(d.error.node, "/passthrough/b@2000");
+	ck_assert_msg(strstr(d.error.text, "vID 0x3 is pinned here for /iommu@50000000 pID 0x5,"
+			     " but lock.yaml gives it to /iommu@4f000000 pID 0x5,"
+			     " used by /passthrough/a@1000") != NULL, "%s",
+		      d.error.text);
+	ck_assert_ptr_null(res.fdt);
+	vdt_diag_free(&d);
+	/* A pin inside a locked range. */
+	ck_assert_int_eq(run_locked(make_lock(&l, 3, 0x100),
+				    DEV("b@2000", "iommus = <0xfdea 0x11f>;")
+				    DEV("armada@20000", ""), &res, &d),
+			 -VDT_ERR_CONFLICT);
+	ck_assert_str_eq(d.error.node, "/passthrough/b@2000");
+	ck_assert_ptr_nonnull(strstr(d.error.text, "vID 0x11f is pinned here"));
+	ck_assert_ptr_nonnull(strstr(d.error.text, "/passthrough/armada@20000"));
+	vdt_diag_free(&d);
+}
+END_TEST
+
+static const struct lock_err_case {
+	const char *name;
+	uint32_t vid_a, vid_r;
+	int no_path;
+	const char *msg;
+} lock_err_cases[] = {
+	{ "single outside the space", 0x10000, 0x100, 0,
+	  "vID 0x10000 of /iommu@4f000000 pID 0x5 is outside the vID space [0x0, 0x10000)" },
+	{ "range running out of the space", 3, 0xfff0, 0,
+	  "vID 0xfff0 of /iommu@55000000 pID 0x480 is outside the vID space" },
+	{ "no IOMMU path", 3, 0x100, 1,
+	  "entry for vID 0x0 names no IOMMU path" },
+};
+
+START_TEST(test_lock_errors)
+{
+	const struct lock_err_case *c = &lock_err_cases[_i];
+	struct dtgen_result res;
+	struct vdt_diag d;
+	struct lock l;
+
+	make_lock(&l, c->vid_a, c->vid_r);
+	if (c->no_path)
+		l.iommus[0].path = NULL;
+	ck_assert_int_eq(run_locked(&l.m, DEV("a@1000", "") DEV("armada@20000", ""),
+				    &res, &d), -VDT_ERR_INPUT);
+	ck_assert_str_eq(d.error.file, "lock.yaml");
+	ck_assert_msg(strstr(d.error.text, c->msg) != NULL, "%s: \"%s\" lacks \"%s\"",
+		      c->name, d.error.text, c->msg);
+	ck_assert_ptr_null(res.fdt);
+	vdt_diag_free(&d);
+}
+END_TEST
+
 /* ---- determinism and idempotence ---- */
 
 static const struct repeat_case {
@@ -366,6 +845,20 @@ static const struct repeat_case {
 	  DEV("b@2000", ""), IDALLOC_COMPACT, 0 },
 	{ "no vIOMMU node", DEV("a@1000", "") DEV("b@2000", ""),
 	  IDALLOC_COMPACT, 1 },
+	{ "PCI", DEV("plat@80000", "") DEV("in-range@40000", "")
+	  DEV("armada@20000", "") DEV("host1x@30000", "")
+	  DEV("tegra-pcie@70000", "") DEV("tegra-pcie@71000", "")
+	  DEV("fslmc@60000", "xen,force-assign-without-iommu;"),
+	  IDALLOC_COMPACT, 0 },
+	{ "PCI identity", DEV("armada@20000", "") DEV("host1x@30000", "")
+	  DEV("tegra-pcie@70000", "") DEV("in-range@40000", ""),
+	  IDALLOC_IDENTITY, 0 },
+	{ "PCI copy", DEV("tegra-pcie@70000", "iommu-map = <0x0 0x1 0x1000 0x1000>;")
+	  DEV("armada@20000", "iommu-map = <0x0 0x1 0x480 0x20 0x100 0x1 0x4a0"
+	      " 0x20 0x200 0x1 0x4c0 0x20>; iommu-map-mask = <0x31f>;"),
+	  IDALLOC_IDENTITY, 1 },
+	{ "QEMU bridge", DEV("qemu@10000", "iommu-map = <0x0 0x1 0x0 0x10000>;"),
+	  IDALLOC_COMPACT, 0 },
 };
 
 START_TEST(test_repeat)
@@ -724,8 +1217,6 @@ static const struct err_case {
 	{ "no IOMMU", DEV("noiommu@b000", ""), -VDT_ERR_INPUT, "partial.dtb",
 	  "/passthrough/noiommu@b000", "xen,path", "has no IOMMU",
 	  "xen,force-assign-without-iommu" },
-	{ "iommu-map", DEV("pcie@f000", ""), -VDT_ERR_UNSUPPORTED, "host.dtb",
-	  "/soc/pcie@f000", "iommu-map", "not yet supported", NULL },
 	{ "stale copy", DEV("test@10000000", "iommus = <0x0 0x11>;"),
 	  -VDT_ERR_INPUT, "partial.dtb", "/passthrough/test@10000000",
 	  "iommus", "stale copy: partial says 0x11, host says 0x10", NULL },
@@ -817,6 +1308,19 @@ Suite *dtgen_suite(void)
 	tcase_add_test(tc, test_pins_first);
 	tcase_add_test(tc, test_identity);
 	tcase_add_test(tc, test_force_assign);
+	tcase_add_test(tc, test_pci_qemu);
+	tcase_add_test(tc, test_pci_armada);
+	tcase_add_test(tc, test_pci_host1x);
+	tcase_add_test(tc, test_pci_single_in_range);
+	tcase_add_test(tc, test_pci_tegra_mask0);
+	tcase_add_test(tc, test_pci_overlap);
+	tcase_add_test(tc, test_pci_zero_length);
+	tcase_add_test(tc, test_pci_copy);
+	tcase_add_test(tc, test_lopper);
+	tcase_add_test(tc, test_lock_keeps);
+	tcase_add_test(tc, test_lock_pin_wins);
+	tcase_add_test(tc, test_lock_pin_conflict);
+	tcase_add_loop_test(tc, test_lock_errors, 0, N(lock_err_cases));
 	tcase_add_loop_test(tc, test_repeat, 0, N(repeat_cases));
 	tcase_add_test(tc, test_rerun_update);
 	tcase_add_test(tc, test_rerun_new_base);

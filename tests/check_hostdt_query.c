@@ -12,6 +12,21 @@
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Whether @node has an iommu-map with at least one entry. */
+static int has_iommu_map(const struct hostdt *h, int node)
+{
+	struct hostdt_map_entry *e;
+	struct vdt_diag d;
+	uint32_t mask;
+	int n;
+
+	vdt_diag_init(&d);
+	n = hostdt_iommu_map(h, node, &e, &mask, &d);
+	free(e);
+	vdt_diag_free(&d);
+	return n > 0;
+}
+
 /* A compiled host blob, opened. */
 struct fixture {
 	void *blob;
@@ -403,9 +418,251 @@ START_TEST(test_has_iommu_map)
 		"	pcie { iommu-map = <0 &smmu 0 0x10000>; iommu-map-mask = <0xff>; };\n"
 		"	plain { iommus = <&smmu 1>; };\n"
 		"};\n");
-	ck_assert_int_eq(hostdt_has_iommu_map(&f.h, node_at(&f, "/pcie")), 1);
-	ck_assert_int_eq(hostdt_has_iommu_map(&f.h, node_at(&f, "/plain")), 0);
-	ck_assert_int_eq(hostdt_has_iommu_map(&f.h, 0), 0);
+	ck_assert_int_eq(has_iommu_map(&f.h, node_at(&f, "/pcie")), 1);
+	ck_assert_int_eq(has_iommu_map(&f.h, node_at(&f, "/plain")), 0);
+	ck_assert_int_eq(has_iommu_map(&f.h, 0), 0);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- iommu-map ---- */
+
+static const char map_dts[] =
+	"/ {\n"
+	"	#address-cells = <1>; #size-cells = <1>;\n"
+	"	s1: iommu@1000 { reg = <0x1000 0x100>; #iommu-cells = <1>; };\n"
+	"	s2: iommu@2000 { reg = <0x2000 0x100>; #iommu-cells = <2>; };\n"
+	"	d0: dart@3000 { reg = <0x3000 0x100>; #iommu-cells = <1>; };\n"
+	"	d1: dart@4000 { reg = <0x4000 0x100>; #iommu-cells = <1>; };\n"
+	"	d2: dart@5000 { reg = <0x5000 0x100>; #iommu-cells = <1>; };\n"
+	"	pci {\n"
+	"		none { iommus = <&s1 1>; };\n"
+	"		maskonly { iommu-map-mask = <0xff>; };\n"
+	"		empty { iommu-map; };\n"
+	"		qemu { iommu-map = <0x0 &s1 0x0 0x10000>; };\n"
+	"		two { iommu-map = <0x0 &s1 0x100 0x10 0x10 &s2 0x200 0x20>;\n"
+	"			iommu-map-mask = <0xffffffff>; };\n"
+	"		armada { iommu-map = <0x0 &s1 0x480 0x20 0x100 &s1 0x4a0 0x20\n"
+	"				      0x200 &s1 0x4c0 0x20>;\n"
+	"			iommu-map-mask = <0x31f>; };\n"
+	"		armada-wide { iommu-map = <0x0 &s1 0x0 0x100 0x300 &s1 0x800 0x100>;\n"
+	"			iommu-map-mask = <0x31f>; };\n"
+	"		tegra0 { iommu-map = <0x0 &s1 0x5000 0x1000>;\n"
+	"			iommu-map-mask = <0x0>; };\n"
+	"		tegra100 { iommu-map = <0x100 &s1 0x5000 0x1000>;\n"
+	"			iommu-map-mask = <0x0>; };\n"
+	"		tegra-both { iommu-map = <0x0 &s1 0x5000 0x1000 0x1 &s1 0x6000 0x10>;\n"
+	"			iommu-map-mask = <0x0>; };\n"
+	"		apple { iommu-map = <0x100 &d0 0x1 0x1 0x200 &d1 0x1 0x1\n"
+	"				     0x300 &d2 0x1 0x1>;\n"
+	"			iommu-map-mask = <0xff00>; };\n"
+	"		zero { iommu-map = <0x0 &s1 0x0 0x0 0x0 &s1 0x10 0x8\n"
+	"				    0x40 &s1 0x20 0x10>;\n"
+	"			iommu-map-mask = <0x0f>; };\n"
+	"		zero-only { iommu-map = <0x0 &s1 0x0 0x0>; };\n"
+	"		top { iommu-map = <0xffffff00 &s1 0xffffff00 0x100>; };\n"
+	"		past-rid { iommu-map = <0x0 &s1 0x0 0x10 0xffffff00 &s1 0x0 0x101>; };\n"
+	"		past-pid { iommu-map = <0x0 &s1 0xffffffff 0x2>; };\n"
+	"		odd { iommu-map = <0x0 &s1 0x0>; };\n"
+	"		bytes { iommu-map = [00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 01 00]; };\n"
+	"		badmask { iommu-map = <0x0 &s1 0x0 0x10>; iommu-map-mask = <0x0 0xff>; };\n"
+	"		dangling { iommu-map = <0x0 &s1 0x0 0x10 0x10 0x99 0x0 0x10>; };\n"
+	"		overlap { iommu-map = <0x0 &s1 0x0 0x100 0x200 &s1 0x0 0x10\n"
+	"				       0x80 &s2 0x1000 0x100>; };\n"
+	"		nested { iommu-map = <0x0 &s1 0x0 0x100 0x10 &s1 0x0 0x1>; };\n"
+	"		adjacent { iommu-map = <0x0 &s1 0x0 0x100 0x100 &s1 0x0 0x100>; };\n"
+	"	};\n"
+	"};\n";
+
+struct want_entry {
+	uint32_t rid;
+	const char *iommu;
+	uint32_t pid, len, eff;
+};
+
+static const struct map_case {
+	const char *node;
+	int ret;
+	uint32_t mask;
+	struct want_entry e[3];
+	int nwarn;
+	const char *warn[2];	/* a substring of each warning */
+	const char *msg[2];	/* substrings of the error text */
+} map_cases[] = {
+	{ "none", 0, 0xffffffffu, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { NULL, NULL } },
+	{ "maskonly", 0, 0xffffffffu, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { NULL, NULL } },
+	{ "empty", 0, 0xffffffffu, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { NULL, NULL } },
+	{ "qemu", 1, 0xffffffffu, { { 0, "/iommu@1000", 0, 0x10000, 0x10000 } },
+	  0, { NULL, NULL }, { NULL, NULL } },
+	/* 4 cells per entry whatever the target's #iommu-cells (s2 has 2). */
+	{ "two", 2, 0xffffffffu,
+	  { { 0, "/iommu@1000", 0x100, 0x10, 0x10 },
+	    { 0x10, "/iommu@2000", 0x200, 0x20, 0x20 } }, 0, { NULL, NULL },
+	  { NULL, NULL } },
+	{ "armada", 3, 0x31f,
+	  { { 0, "/iommu@1000", 0x480, 0x20, 0x20 },
+	    { 0x100, "/iommu@1000", 0x4a0, 0x20, 0x20 },
+	    { 0x200, "/iommu@1000", 0x4c0, 0x20, 0x20 } }, 0, { NULL, NULL },
+	  { NULL, NULL } },
+	/* Under 0x31f, [0, 0xff] reaches 0x1f, [0x300, 0x3ff] reaches 0x31f. */
+	{ "armada-wide", 2, 0x31f,
+	  { { 0, "/iommu@1000", 0x0, 0x100, 0x20 },
+	    { 0x300, "/iommu@1000", 0x800, 0x100, 0x20 } }, 0, { NULL, NULL },
+	  { NULL, NULL } },
+	{ "tegra0", 1, 0, { { 0, "/iommu@1000", 0x5000, 0x1000, 1 } }, 0,
+	  { NULL, NULL }, { NULL, NULL } },
+	{ "tegra100", 1, 0, { { 0x100, "/iommu@1000", 0x5000, 0x1000, 0 } }, 1,
+	  { "entry 0 (RIDs 0x100-0x10ff) is not reached by any RID under iommu-map-mask 0x0: dropped",
+	    NULL }, { NULL, NULL } },
+	/* Nominal ranges overlap, effective ones do not: no error. */
+	{ "tegra-both", 2, 0,
+	  { { 0, "/iommu@1000", 0x5000, 0x1000, 1 },
+	    { 1, "/iommu@1000", 0x6000, 0x10, 0 } }, 1,
+	  { "entry 1 (RIDs 0x1-0x10) is not reached", NULL }, { NULL, NULL } },
+	{ "apple", 3, 0xff00,
+	  { { 0x100, "/dart@3000", 1, 1, 1 }, { 0x200, "/dart@4000", 1, 1, 1 },
+	    { 0x300, "/dart@5000", 1, 1, 1 } }, 0, { NULL, NULL },
+	  { NULL, NULL } },
+	/* A zero-length entry, one reached, one no RID & 0xf reaches. */
+	{ "zero", 3, 0xf,
+	  { { 0, "/iommu@1000", 0, 0, 0 }, { 0, "/iommu@1000", 0x10, 8, 8 },
+	    { 0x40, "/iommu@1000", 0x20, 0x10, 0 } }, 2,
+	  { "entry 0 has length 0 (left for a boot loader to fill in?): dropped",
+	    "entry 2 (RIDs 0x40-0x4f) is not reached" }, { NULL, NULL } },
+	{ "zero-only", 1, 0xffffffffu, { { 0, "/iommu@1000", 0, 0, 0 } }, 1,
+	  { "entry 0 has length 0", NULL }, { NULL, NULL } },
+	{ "top", 1, 0xffffffffu,
+	  { { 0xffffff00u, "/iommu@1000", 0xffffff00u, 0x100, 0x100 } }, 0,
+	  { NULL, NULL }, { NULL, NULL } },
+	{ "past-rid", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { "entry 1 runs past ID 0xffffffff", NULL } },
+	{ "past-pid", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { "entry 0 runs past ID 0xffffffff", NULL } },
+	{ "odd", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { "length 12", "not a multiple of 4 cells" } },
+	{ "bytes", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { "length 17", "not a multiple of 4 cells" } },
+	{ "badmask", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { "8 bytes long, not 4", NULL } },
+	{ "dangling", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL },
+	  { "phandle 0x99 (entry 1) does not refer to any node", NULL } },
+	/* Entry 1 is disjoint; entry 2 overlaps entry 0. */
+	{ "overlap", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL },
+	  { "entry 2 (RIDs 0x80-0x17f) overlaps entry 0 (RIDs 0x0-0xff)",
+	    "could never be reached" } },
+	{ "nested", -VDT_ERR_BADDT, 0, { { 0, NULL, 0, 0, 0 } }, 0,
+	  { NULL, NULL }, { "entry 1 (RIDs 0x10-0x10) overlaps entry 0", NULL } },
+	{ "adjacent", 2, 0xffffffffu,
+	  { { 0, "/iommu@1000", 0, 0x100, 0x100 },
+	    { 0x100, "/iommu@1000", 0, 0x100, 0x100 } }, 0, { NULL, NULL },
+	  { NULL, NULL } },
+};
+
+START_TEST(test_iommu_map)
+{
+	const struct map_case *c = &map_cases[_i];
+	struct hostdt_map_entry *e = (void *)1;
+	char path[64];
+	struct fixture f;
+	uint32_t mask = 12345;
+	int i, r;
+
+	fx_open(&f, map_dts);
+	snprintf(path, sizeof(path), "/pci/%s", c->node);
+	r = hostdt_iommu_map(&f.h, node_at(&f, path), &e, &mask, &f.d);
+	ck_assert_msg(r == c->ret, "%s: returned %d, want %d (%s)", c->node,
+		      r, c->ret, f.d.error.text);
+	if (r <= 0)
+		ck_assert_ptr_null(e);
+	if (r >= 0) {
+		ck_assert_msg(mask == c->mask, "%s: mask 0x%x, want 0x%x",
+			      c->node, mask, c->mask);
+		ck_assert_int_eq(f.d.code, 0);
+	}
+	for (i = 0; i < c->ret; i++) {
+		ck_assert_uint_eq(e[i].rid_base, c->e[i].rid);
+		ck_assert_int_eq(e[i].iommu, node_at(&f, c->e[i].iommu));
+		ck_assert_uint_eq(e[i].pid_base, c->e[i].pid);
+		ck_assert_uint_eq(e[i].length, c->e[i].len);
+		ck_assert_msg(e[i].eff_length == c->e[i].eff,
+			      "%s: entry %d: effective length 0x%x, want 0x%x",
+			      c->node, i, e[i].eff_length, c->e[i].eff);
+	}
+	ck_assert_msg(f.d.nwarnings == (size_t)c->nwarn, "%s: %zu warnings",
+		      c->node, f.d.nwarnings);
+	for (i = 0; i < c->nwarn; i++) {
+		ck_assert_int_eq(f.d.warnings[i].info, 0);
+		ck_assert_str_eq(f.d.warnings[i].file, "host.dtb");
+		ck_assert_str_eq(f.d.warnings[i].node, path);
+		ck_assert_str_eq(f.d.warnings[i].prop, "iommu-map");
+		ck_assert_msg(strstr(f.d.warnings[i].text, c->warn[i]) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->node,
+			      f.d.warnings[i].text, c->warn[i]);
+	}
+	if (c->ret < 0) {
+		ck_assert_int_eq(f.d.code, c->ret);
+		ck_assert_str_eq(f.d.error.file, "host.dtb");
+		ck_assert_str_eq(f.d.error.node, path);
+		ck_assert_str_eq(f.d.error.prop, strcmp(c->node, "badmask") ?
+				 "iommu-map" : "iommu-map-mask");
+	}
+	for (i = 0; i < 2 && c->msg[i]; i++)
+		ck_assert_msg(strstr(f.d.error.text, c->msg[i]) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->node,
+			      f.d.error.text, c->msg[i]);
+	if (r > 0)
+		free(e);
+	fx_close(&f);
+}
+END_TEST
+
+/*
+ * The effective length against brute force: for masks and ranges, the
+ * highest r & mask inside [rid, rid + len) that is >= rid.
+ */
+static const struct eff_case {
+	uint32_t rid, len, mask;
+} eff_cases[] = {
+	{ 0, 0x100, 0x31f }, { 0x100, 0x100, 0x31f }, { 0x80, 0x100, 0x31f },
+	{ 0x20, 0x20, 0x31f }, { 0, 0x1000, 0 }, { 0x10, 0x1000, 0 },
+	{ 0x100, 0x300, 0xff00 }, { 0x101, 0xff, 0xff00 }, { 0x5, 0x7, 0xa },
+	{ 0x3, 0x1, 0x2 }, { 0, 0x10000, 0xf0f0 }, { 0x1234, 0x4321, 0x5a5a },
+	{ 0xffff0000u, 0x10000, 0xffff00ffu }, { 0x7, 0x9, 0xffffffffu },
+};
+
+START_TEST(test_effective_length)
+{
+	const struct eff_case *c = &eff_cases[_i];
+	struct hostdt_map_entry *e;
+	uint32_t mask, want = 0, r, m;
+	struct fixture f;
+	char dts[512];
+	uint64_t rid;
+	int n;
+
+	for (rid = c->rid; rid < (uint64_t)c->rid + c->len; rid++) {
+		m = (uint32_t)rid & c->mask;
+		if (m >= c->rid && m - c->rid + 1 > want)
+			want = m - c->rid + 1;
+	}
+	snprintf(dts, sizeof(dts),
+		 "/ { s: iommu { #iommu-cells = <1>; };\n"
+		 " pci { iommu-map = <0x%x &s 0x0 0x%x>; iommu-map-mask = <0x%x>; }; };\n",
+		 c->rid, c->len, c->mask);
+	fx_open(&f, dts);
+	n = hostdt_iommu_map(&f.h, node_at(&f, "/pci"), &e, &mask, &f.d);
+	ck_assert_int_eq(n, 1);
+	r = e[0].eff_length;
+	ck_assert_msg(r == want,
+		      "rid 0x%x len 0x%x mask 0x%x: effective length 0x%x, want 0x%x",
+		      c->rid, c->len, c->mask, r, want);
+	ck_assert_uint_eq(f.d.nwarnings, want ? 0 : 1);
+	free(e);
 	fx_close(&f);
 }
 END_TEST
@@ -516,6 +773,8 @@ Suite *hostdt_query_suite(void)
 	tcase_add_loop_test(tc, test_is_enabled, 0, N(status_cases));
 	tcase_add_loop_test(tc, test_iommus, 0, N(iommus_cases));
 	tcase_add_test(tc, test_has_iommu_map);
+	tcase_add_loop_test(tc, test_iommu_map, 0, N(map_cases));
+	tcase_add_loop_test(tc, test_effective_length, 0, N(eff_cases));
 	tcase_add_loop_test(tc, test_reg_base, 0, N(reg_cases));
 	suite_add_tcase(s, tc);
 	return s;

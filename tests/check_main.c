@@ -12,7 +12,9 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		u64map_suite, vbuf_suite, diag_suite, idalloc_suite,
 		hostdt_query_suite, phandle_fix_suite, viommu_node_suite,
+		map_read_suite,
 		map_write_suite, dtgen_suite,
+		span_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

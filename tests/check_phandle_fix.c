@@ -194,47 +194,62 @@ static const struct read_case {
 	{ "empty", "iommus;", one_cell, 1, -VDT_ERR_BADDT, { 0, 0 },
 	  "length 0" },
 	{ "host has no IOMMU", "iommus = <0xfdea 0x1>;", NULL, 0,
-	  -VDT_ERR_INPUT, { 0, 0 }, "host node /soc/dev has no IOMMU" },
+	  -VDT_ERR_INPUT, { 0, 0 },
+	  "host node /soc/dev has no iommus, so none can be given here" },
 };
 
 static const struct pfix_where where = {
 	"p.dtb", "/passthrough/dev", "h.dtb", "/soc/dev",
 };
 
+/* A partial DT with /passthrough/dev holding the property line @prop. */
+static void *dev_fdt(const char *prop, int *node)
+{
+	char dts[512];
+	size_t size;
+	void *fdt;
+
+	snprintf(dts, sizeof(dts),
+		 "/ { passthrough { dev { xen,path = \"/soc/dev\"; %s }; }; };",
+		 prop);
+	fdt = tu_dtb(dts, &size);
+	*node = fdt_path_offset(fdt, "/passthrough/dev");
+	return fdt;
+}
+
+/* A read's result @r and diagnostics @d against the case's @ret and @msg. */
+static void check_read(const char *name, int r, int ret, const char *prop,
+		       const char *msg, const struct vdt_diag *d)
+{
+	ck_assert_msg(r == ret, "%s: returned %d, want %d (%s)", name, r, ret,
+		      d->error.text);
+	if (ret >= 0) {
+		ck_assert_int_eq(d->code, 0);
+		return;
+	}
+	ck_assert_int_eq(d->code, ret);
+	ck_assert_str_eq(d->error.file, "p.dtb");
+	ck_assert_str_eq(d->error.node, "/passthrough/dev");
+	ck_assert_str_eq(d->error.prop, prop);
+	ck_assert_msg(strstr(d->error.text, msg) != NULL,
+		      "%s: \"%s\" lacks \"%s\"", name, d->error.text, msg);
+}
+
 START_TEST(test_read_iommus)
 {
 	const struct read_case *c = &read_cases[_i];
 	uint32_t pins[2] = { 0xaaaa, 0xbbbb };
 	struct vdt_diag d;
-	char dts[512];
-	size_t size;
-	void *fdt;
-	int r;
+	int node, r;
+	void *fdt = dev_fdt(c->prop, &node);
 
-	snprintf(dts, sizeof(dts),
-		 "/ { passthrough { dev { xen,path = \"/soc/dev\"; %s }; }; };",
-		 c->prop);
-	fdt = tu_dtb(dts, &size);
 	vdt_diag_init(&d);
-	r = phandle_fix_read_iommus(fdt, fdt_path_offset(fdt, "/passthrough/dev"),
-				    0xfdea, c->specs, c->nspecs, pins, &where,
-				    &d);
-	ck_assert_msg(r == c->ret, "%s: returned %d, want %d (%s)", c->name,
-		      r, c->ret, d.error.text);
+	r = phandle_fix_read_iommus(fdt, node, 0xfdea, c->specs, c->nspecs,
+				    pins, &where, &d);
+	check_read(c->name, r, c->ret, "iommus", c->msg, &d);
 	if (c->ret == PFIX_PINNED) {
 		ck_assert_uint_eq(pins[0], c->pins[0]);
 		ck_assert_uint_eq(pins[1], c->pins[1]);
-	}
-	if (c->ret < 0) {
-		ck_assert_int_eq(d.code, c->ret);
-		ck_assert_str_eq(d.error.file, "p.dtb");
-		ck_assert_str_eq(d.error.node, "/passthrough/dev");
-		ck_assert_str_eq(d.error.prop, "iommus");
-		ck_assert_msg(strstr(d.error.text, c->msg) != NULL,
-			      "%s: \"%s\" lacks \"%s\"", c->name,
-			      d.error.text, c->msg);
-	} else {
-		ck_assert_int_eq(d.code, 0);
 	}
 	vdt_diag_free(&d);
 	free(fdt);
@@ -262,11 +277,18 @@ END_TEST
 
 /* ---- phandle_fix_write_iommus ---- */
 
+/* What a writer under test puts between "compatible" and "status". */
+struct sw_prop {
+	const uint32_t *vids;
+	int n;
+	const struct hostdt_map_entry *map;	/* NULL: write iommus */
+};
+
 /*
- * "/ { dev { compatible; iommus; status; }; }" with the sequential-write
- * API; returns phandle_fix_write_iommus()'s result, the blob in *@out.
+ * "/ { dev { compatible; <the property>; status; }; }" with the
+ * sequential-write API; returns the writer's result, the blob in *@out.
  */
-static int sw_dev(int size, const uint32_t *vids, int n, void **out)
+static int sw_dev(int size, const struct sw_prop *w, void **out)
 {
 	void *buf = malloc((size_t)size);
 	int r;
@@ -278,7 +300,9 @@ static int sw_dev(int size, const uint32_t *vids, int n, void **out)
 	ck_assert_int_eq(fdt_begin_node(buf, ""), 0);
 	ck_assert_int_eq(fdt_begin_node(buf, "dev"), 0);
 	ck_assert_int_eq(fdt_property_string(buf, "compatible", "x"), 0);
-	r = phandle_fix_write_iommus(buf, 0xfdea, vids, n);
+	r = w->map ? phandle_fix_write_iommu_map(buf, 0xfdea, w->map, w->n,
+						 w->vids) :
+		     phandle_fix_write_iommus(buf, 0xfdea, w->vids, w->n);
 	if (r < 0) {
 		free(buf);
 		return r;
@@ -295,6 +319,7 @@ static int sw_dev(int size, const uint32_t *vids, int n, void **out)
 START_TEST(test_write_iommus)
 {
 	static const uint32_t vids[] = { 3, 0x10, 0xffffffffu };
+	static const struct sw_prop w = { vids, 3, NULL };
 	static const uint32_t want[] = {
 		0xfdea, 3, 0xfdea, 0x10, 0xfdea, 0xffffffffu,
 	};
@@ -304,7 +329,7 @@ START_TEST(test_write_iommus)
 	int node, len, i, off;
 	void *fdt;
 
-	ck_assert_int_eq(sw_dev(4096, vids, 3, &fdt), 0);
+	ck_assert_int_eq(sw_dev(4096, &w, &fdt), 0);
 	node = fdt_path_offset(fdt, "/dev");
 	p = fdt_getprop(fdt, node, "iommus", &len);
 	ck_assert_ptr_nonnull(p);
@@ -327,9 +352,182 @@ END_TEST
 START_TEST(test_write_iommus_nospace)
 {
 	static const uint32_t vids[64] = { 0 };
+	static const struct sw_prop w = { vids, 64, NULL };
 	void *fdt;
 
-	ck_assert_int_eq(sw_dev(300, vids, 64, &fdt), -FDT_ERR_NOSPACE);
+	ck_assert_int_eq(sw_dev(300, &w, &fdt), -FDT_ERR_NOSPACE);
+	ck_assert_ptr_null(fdt);
+}
+END_TEST
+
+/* ---- phandle_fix_read_iommu_map ---- */
+
+/* The host's entries: one kept whole, one shortened by a mask, one dropped. */
+static const struct hostdt_map_entry host_map[] = {
+	{ 0x0, 0, 0x100, 0x10, 0x10 },
+	{ 0x10, 0, 0x200, 0x100, 0x20 },
+	{ 0x200, 0, 0x0, 0x0, 0x0 },
+};
+
+static const struct map_read_case {
+	const char *name;
+	const char *prop;	/* the partial node's iommu-map line, or "" */
+	int nmap;
+	int ret;
+	uint32_t pins[3];
+	const char *msg;
+} map_read_cases[] = {
+	{ "absent", "", 3, PFIX_ABSENT, { 0xaa, 0xbb, 0xcc }, NULL },
+	{ "own output", "iommu-map = <0x0 0xfdea 0x5 0x10 0x10 0xfdea 0x40 0x20>;",
+	  3, PFIX_PINNED, { 0x5, 0x40, 0xcc }, NULL },
+	{ "own output, a dropped entry given", "iommu-map = <0x0 0xfdea 0x5 0x10"
+	  " 0x10 0xfdea 0x40 0x20 0x200 0xfdea 0x60 0x0>;", 3, -VDT_ERR_INPUT,
+	  { 0 }, "3 entries refer to the vIOMMU, host /soc/dev has 2 reachable entries" },
+	{ "own output, count", "iommu-map = <0x0 0xfdea 0x5 0x10>;", 3,
+	  -VDT_ERR_INPUT, { 0 },
+	  "1 entries refer to the vIOMMU, host /soc/dev has 2 reachable entries" },
+	{ "own output, RID base", "iommu-map = <0x0 0xfdea 0x5 0x10"
+	  " 0x11 0xfdea 0x40 0x20>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "entry 1: starts at RID 0x11, host /soc/dev says 0x10" },
+	{ "own output, nominal length", "iommu-map = <0x0 0xfdea 0x5 0x10"
+	  " 0x10 0xfdea 0x40 0x100>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "entry 1: has length 0x100, host /soc/dev says 0x20" },
+	{ "own output, shorter length", "iommu-map = <0x0 0xfdea 0x5 0xf"
+	  " 0x10 0xfdea 0x40 0x20>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "entry 0: has length 0xf, host /soc/dev says 0x10" },
+	{ "own output mixed with a copy", "iommu-map = <0x0 0xfdea 0x5 0x10"
+	  " 0x10 0x3 0x200 0x100>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "entry 1 refers to phandle 0x3, not the vIOMMU 0xfdea" },
+	{ "copy", "iommu-map = <0x0 0x3 0x100 0x10 0x10 0x4 0x200 0x100"
+	  " 0x200 0x0 0x0 0x0>;", 3, PFIX_COPY, { 0xaa, 0xbb, 0xcc }, NULL },
+	{ "copy, stale pID", "iommu-map = <0x0 0x3 0x100 0x10 0x10 0x3 0x201"
+	  " 0x100 0x200 0x3 0x0 0x0>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "stale copy: partial says 0x201, host says 0x200" },
+	{ "copy, stale RID", "iommu-map = <0x1 0x3 0x100 0x10 0x10 0x3 0x200"
+	  " 0x100 0x200 0x3 0x0 0x0>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "stale copy: partial says 0x1, host says 0x0" },
+	/* A copy carries the nominal length, not the effective one. */
+	{ "copy, effective length", "iommu-map = <0x0 0x3 0x100 0x10 0x10 0x3"
+	  " 0x200 0x20 0x200 0x3 0x0 0x0>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "stale copy: partial says 0x20, host says 0x100" },
+	{ "copy, entry count", "iommu-map = <0x0 0x3 0x100 0x10 0x10 0x3 0x200"
+	  " 0x100>;", 3, -VDT_ERR_INPUT, { 0 },
+	  "stale copy: partial has 2 entries, host /soc/dev has 3" },
+	{ "host has no iommu-map", "iommu-map = <0x0 0x3 0x100 0x10>;", 0,
+	  -VDT_ERR_INPUT, { 0 },
+	  "host node /soc/dev has no iommu-map, so none can be given here" },
+	{ "not whole entries", "iommu-map = <0x0 0xfdea 0x5>;", 3,
+	  -VDT_ERR_BADDT, { 0 }, "length 12" },
+	{ "empty", "iommu-map;", 3, -VDT_ERR_BADDT, { 0 }, "length 0" },
+};
+
+START_TEST(test_read_iommu_map)
+{
+	const struct map_read_case *c = &map_read_cases[_i];
+	uint32_t pins[3] = { 0xaa, 0xbb, 0xcc };
+	struct vdt_diag d;
+	int node, r, i;
+	void *fdt = dev_fdt(c->prop, &node);
+
+	vdt_diag_init(&d);
+	r = phandle_fix_read_iommu_map(fdt, node, 0xfdea,
+				       c->nmap ? host_map : NULL, c->nmap,
+				       pins, &where, &d);
+	check_read(c->name, r, c->ret, "iommu-map", c->msg, &d);
+	for (i = 0; r >= 0 && i < 3; i++)
+		ck_assert_msg(pins[i] == c->pins[i], "%s: pin %d is 0x%x, want 0x%x",
+			      c->name, i, pins[i], c->pins[i]);
+	vdt_diag_free(&d);
+	free(fdt);
+}
+END_TEST
+
+/* ---- phandle_fix_read_lopper ---- */
+
+static const struct lopper_case {
+	const char *name;
+	const char *prop;
+	const struct hostdt_spec *specs;
+	int nspecs;
+	int ret;
+	const char *msg;
+} lopper_cases[] = {
+	{ "absent", "", two_one_cell, 2, 0, NULL },
+	{ "equal", "xen,smmu-stream-ids = <0x10 0x11>;", two_one_cell, 2, 1,
+	  NULL },
+	/* A 2-cell host's mask is not in Lopper's property. */
+	{ "equal, mask not compared", "xen,smmu-stream-ids = <0x20>;",
+	  two_cells, 1, 1, NULL },
+	{ "a 0-cell host", "xen,smmu-stream-ids = <0x0 0x10>;", zero_and_one,
+	  2, 1, NULL },
+	{ "stale", "xen,smmu-stream-ids = <0x10 0x12>;", two_one_cell, 2,
+	  -VDT_ERR_INPUT, "stale copy: partial says 0x12, host says 0x11" },
+	{ "order matters", "xen,smmu-stream-ids = <0x11 0x10>;", two_one_cell,
+	  2, -VDT_ERR_INPUT, "stale copy: partial says 0x11, host says 0x10" },
+	{ "count", "xen,smmu-stream-ids = <0x10>;", two_one_cell, 2,
+	  -VDT_ERR_INPUT,
+	  "stale copy: partial has 1 stream IDs, host /soc/dev has 2" },
+	{ "more than the host", "xen,smmu-stream-ids = <0x10 0x11>;", one_cell,
+	  1, -VDT_ERR_INPUT, "partial has 2 stream IDs, host /soc/dev has 1" },
+	{ "odd length", "xen,smmu-stream-ids = [00 00 00 10 00];", one_cell, 1,
+	  -VDT_ERR_BADDT, "length 5 is not a multiple of 4" },
+};
+
+START_TEST(test_read_lopper)
+{
+	const struct lopper_case *c = &lopper_cases[_i];
+	struct vdt_diag d;
+	int node, r;
+	void *fdt = dev_fdt(c->prop, &node);
+
+	vdt_diag_init(&d);
+	r = phandle_fix_read_lopper(fdt, node, c->specs, c->nspecs, &where,
+				    &d);
+	check_read(c->name, r, c->ret, "xen,smmu-stream-ids", c->msg, &d);
+	vdt_diag_free(&d);
+	free(fdt);
+}
+END_TEST
+
+/* ---- phandle_fix_write_iommu_map ---- */
+
+START_TEST(test_write_iommu_map)
+{
+	static const struct hostdt_map_entry map[] = {
+		{ 0x200, 0, 0x0, 0x0, 0x0 },		/* dropped */
+		{ 0x0, 0, 0x100, 0x10, 0x10 },
+		{ 0x400, 0, 0x300, 0x1000, 0x0 },	/* unreachable */
+		{ 0x10, 0, 0x200, 0x100, 0x20 },
+	};
+	static const uint32_t vids[] = { 0xdead, 0x5, 0xbeef, 0xffffffe0u };
+	struct sw_prop w = { vids, 4, map };
+	static const uint32_t want[] = {
+		0x0, 0xfdea, 0x5, 0x10, 0x10, 0xfdea, 0xffffffe0u, 0x20,
+	};
+	const fdt32_t *p;
+	int node, len, i;
+	void *fdt;
+
+	ck_assert_int_eq(sw_dev(4096, &w, &fdt), 0);
+	node = fdt_path_offset(fdt, "/dev");
+	p = fdt_getprop(fdt, node, "iommu-map", &len);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(len, 32);
+	for (i = 0; i < 8; i++)
+		ck_assert_msg(fdt32_to_cpu(p[i]) == want[i],
+			      "cell %d is 0x%x, want 0x%x", i,
+			      fdt32_to_cpu(p[i]), want[i]);
+	ck_assert_ptr_nonnull(fdt_getprop(fdt, node, "status", NULL));
+	free(fdt);
+	/* Only dropped entries: an empty property. */
+	w.n = 1;
+	ck_assert_int_eq(sw_dev(4096, &w, &fdt), 0);
+	p = fdt_getprop(fdt, fdt_path_offset(fdt, "/dev"), "iommu-map", &len);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(len, 0);
+	free(fdt);
+	w.n = 4;
+	ck_assert_int_eq(sw_dev(140, &w, &fdt), -FDT_ERR_NOSPACE);
 	ck_assert_ptr_null(fdt);
 }
 END_TEST
@@ -345,6 +543,9 @@ Suite *phandle_fix_suite(void)
 	tcase_add_test(tc, test_read_pins_hint);
 	tcase_add_test(tc, test_write_iommus);
 	tcase_add_test(tc, test_write_iommus_nospace);
+	tcase_add_loop_test(tc, test_read_iommu_map, 0, N(map_read_cases));
+	tcase_add_loop_test(tc, test_read_lopper, 0, N(lopper_cases));
+	tcase_add_test(tc, test_write_iommu_map);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,9 @@
 # whose leading "// key: value" lines say how to run it and what to expect:
 #   host: FILE            host tree in tests/fixtures (required)
 #   args: ARGS            extra command-line arguments
+#   lock: FILE            --lock with FILE in tests/fixtures
+#   allow-list: FILE      --allow-list with FILE in tests/fixtures
+#   pad: N                append N zero bytes to the compiled partial DTB
 #   truncate: N           cut the compiled partial DTB to N bytes
 #   xl: LINE              exact content of the xl map file (one line)
 #   get: NODE PROP => V   `fdtget -t x OUT NODE PROP` prints V ("<none>": no such property)
@@ -72,7 +75,7 @@ first_line() {
 run_tool() {
 	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$2" \
 		-o "$1/out.dtb" --map "$1/map.cfg" --map "$1/map.yaml" \
-		"${args[@]}" 2>"$3"
+		"${lock_args[@]}" "${args[@]}" 2>"$3"
 }
 
 describe_rc() {
@@ -141,9 +144,10 @@ same_outputs() {
 
 run_fixture() {
 	local case_file=$1 name=$2 dir=$tmp/$2
-	local line key val host='' truncate='' xl='' have_xl=0 rc e f
+	local line key val host='' truncate='' pad='' xl='' have_xl=0 rc e f
 	local -a errors=() stderrs=() specs=() yamls=()
 	args=()
+	lock_args=()
 	dtc_allow=()
 	mkdir -p "$dir/out" "$dir/out2" "$dir/out3"
 
@@ -154,6 +158,9 @@ run_fixture() {
 		case $key in
 		host) host=$val ;;
 		args) read -r -a args <<<"$val" ;;
+		lock) lock_args+=(--lock "$fixtures/$val") ;;
+		allow-list) lock_args+=(--allow-list "$fixtures/$val") ;;
+		pad) pad=$val ;;
 		truncate) truncate=$val ;;
 		xl) xl=$val have_xl=1 ;;
 		get | gets | nodes | props) specs+=("$key	$val") ;;
@@ -188,6 +195,12 @@ run_fixture() {
 			fail "dtc failed: $(first_line "$dir/dtc.err")"
 			return
 		}
+	if [[ -n $pad ]]; then
+		head -c "$pad" /dev/zero >>"$partial" || {
+			fail "cannot pad by $pad"
+			return
+		}
+	fi
 	if [[ -n $truncate ]]; then
 		truncate -s "$truncate" "$partial" || {
 			fail "cannot truncate to $truncate"
@@ -487,7 +500,30 @@ cli_stdio() {
 	fi
 }
 
-for name in cli-usage cli-all-or-nothing cli-check cli-stdio; do
+# DTS input needs dtc: without it on PATH, the error names the program.
+cli_no_dtc() {
+	local rc line
+	cli_setup cli-no-dtc || {
+		fail "dtc failed"
+		return
+	}
+	timeout "$tool_timeout" env PATH=/nonexistent "$tool" \
+		--host "$fixtures/host-xen-devel.dts" --partial "$cli_partial" \
+		-o "$cli/w/out.dtb" 2>"$cli/err"
+	rc=$?
+	[[ $rc == 1 ]] || {
+		fail "expected exit 1, got $(describe_rc "$rc")"
+		return
+	}
+	line=$(first_line "$cli/err")
+	[[ $line == *'host-xen-devel.dts: cannot run dtc'* ]] ||
+		fail "the error does not name dtc: '$line'"
+	grep -q 'hint:.*device-tree-compiler' "$cli/err" ||
+		fail "no hint naming the package"
+	[[ -z $(list_dir "$cli/w") ]] || fail "files written: $(list_dir "$cli/w")"
+}
+
+for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc; do
 	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
 	[[ $name == $filter ]] || continue
 	why=

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # The YAML map against schemas/viommu-map.schema.yaml: every map the tool
-# writes for the example and the good fixtures must validate, and maps
-# broken on purpose must not (so the check has teeth).
+# writes for the example and the good fixtures must validate, and so must
+# the bare map --dump-map prints for a binary map; maps broken on purpose
+# must not (so the check has teeth).
 #
 # Usage: tests/schema.sh [BUILD_DIR]
 set -u
@@ -23,7 +24,10 @@ bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 
 maps=()
 "$tool" --host "$top/examples/board.dts" --partial "$top/examples/guest.dts" \
-	--map "$work/example.yaml" 2>/dev/null && maps+=("$work/example.yaml")
+	--map "$work/example.yaml" --map "$work/example.bin" 2>/dev/null &&
+	maps+=("$work/example.yaml")
+"$tool" --dump-map "$work/example.bin" >"$work/bare.yaml" 2>/dev/null &&
+	maps+=("$work/bare.yaml")
 for case in "$top"/tests/fixtures/*.dts; do
 	name=$(basename "$case" .dts)
 	case $name in host-* | bad-*) continue ;; esac
@@ -42,18 +46,28 @@ else
 	bad validate "$out"
 fi
 
-# Teeth: each mutation must be rejected.
+# Teeth: each mutation (of the full map, or of the bare one after "bare:")
+# must be rejected.
 mutations=(
 	's/^version: 1/version: 2/'
 	's/^policy: compact/policy: fastest/'
 	's/count: 1/count: 0/'
+	's/count: 1/count: 4294967296/'
 	's/vid: 0x2$/vid: 0x1/'
 	's/  mask: 0x0/  musk: 0x0/'
 	's/path: \/soc/path: soc/'
+	'/^policy:/d'
+	'/^  devices:/d; /^  - {node:/d'
+	's/piommu: {path: [^,]*, /piommu: {/'
+	'bare:s/^version: 1/version: 1\nvid-bits: 16/'
+	'bare:s/piommu: {base/piommu: {path: \/soc\/iommu, base/'
+	'bare:s/^  piommu: \(.*\)/  piommu: \1\n  devices: [{node: \/p, host: \/h}]/'
 )
 for m in "${mutations[@]}"; do
-	sed "$m" "$work/example.yaml" >"$work/mutant.yaml"
-	if cmp -s "$work/example.yaml" "$work/mutant.yaml"; then
+	src=$work/example.yaml
+	case $m in bare:*) src=$work/bare.yaml m=${m#bare:} ;; esac
+	sed "$m" "$src" >"$work/mutant.yaml"
+	if cmp -s "$src" "$work/mutant.yaml"; then
 		bad "mutant $m" "the mutation changed nothing"
 	elif "$validate" "$schema" "$work/mutant.yaml" >/dev/null; then
 		bad "mutant $m" "a broken map validated"

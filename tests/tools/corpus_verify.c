@@ -7,14 +7,35 @@
  *   corpus_verify HOST.dtb OUT.dtb MAP.cfg POLICY VID_BASE
  *
  * POLICY is compact or identity; the vID space is [VID_BASE, 2^16) (the
- * tool's default --vid-bits).  Checks:
+ * tool's default --vid-bits).  A key is a run of physical IDs on one host
+ * IOMMU: (IOMMU, first pID, count, mask).  Each effective range of a
+ * passthrough node's host iommu-map is a key (equal ranges of two nodes
+ * are one); a pID from a host "iommus" is a key of count 1, unless it is
+ * unmasked (mask 0) and lies inside a range on the same IOMMU, where it
+ * belongs to that range's key.  Checks:
  *   rule 3  every passthrough node (a node under /passthrough with xen,path)
  *           has iommus = <VIOMMU vid> once per host specifier, host order;
- *   rule 6  a key (host IOMMU node, pID, mask) always gets the same vID, and
- *           two keys never share one;
- *   rule 7  the vIDs are those the policy gives, re-derived here;
- *   map     the xl map has one entry per key, sorted by vID, with the right
- *           pID and the IOMMU's base (first reg translated through ranges);
+ *   map-dt  a node whose host node has iommu-map gets one output entry
+ *           <rid-base VIOMMU vid-base eff-length> per host entry a masked
+ *           RID can reach, in host order, and the host's iommu-map-mask;
+ *           a node whose host node has none gets none;
+ *   RIDs    for a sample of RIDs per host entry (both ends of its range and
+ *           of its effective range, RIDs in between, RIDs next to it, RIDs
+ *           with bits outside the mask, and the first RIDs one by one), the
+ *           host's iommu-map read as Linux's of_map_id() does (mask first,
+ *           first match wins) and the output's iommu-map followed by the xl
+ *           map table give the same (IOMMU base, pID), or both no match;
+ *   ranges  two ranges on one IOMMU never overlap without being equal;
+ *   rule 6  a key always gets the same vIDs, and no two keys' vID runs
+ *           overlap;
+ *   rule 7  the vIDs are those the policy gives, re-derived here: keys in
+ *           order of first appearance (document order; in a node its
+ *           iommus before its iommu-map), compact the lowest free run,
+ *           identity vID = pID runs where free, then compact;
+ *   map     the xl map has one entry "PID@VID,BASE[,COUNT]" per key (COUNT,
+ *           decimal or 0x-hex, only when above 1), sorted by vID, with no
+ *           two runs overlapping, the key's pID and count, and the IOMMU's
+ *           base (first reg translated through ranges);
  *   node    exactly one node carries the vIOMMU phandle, and it is an
  *           "arm,smmu-v3" with #iommu-cells = <1>.
  * Each violation is one line on stdout; exit 1 if there is any, 0 (with a
@@ -30,32 +51,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtutil.h"
+
 #define VIOMMU_PHANDLE 0xfdeau
 #define VID_LIMIT 0x10000u /* 2^16: the tool's default --vid-bits */
-#define MAX_FILE_SIZE (64u * 1024u * 1024u)
-#define PATH_BUF 4096
+#define SWEEP 0x400u	/* RIDs checked one by one from each entry's start */
+#define MAX_RID_REPORTS 4 /* RID disagreements reported per node */
 
 struct key {
 	int iommu;		/* node offset of the IOMMU in the host DT */
-	uint32_t pid;
+	uint32_t pid;		/* first pID */
+	uint32_t count;		/* pIDs in the run, >= 1 */
 	uint32_t mask;
-	uint32_t vid;		/* as found in OUT at the key's first use */
+	uint32_t vid;		/* first vID, as found in OUT at first use */
 	char *first_node;	/* OUT path of the node that first used it */
 };
 
+/* An effective range of a passthrough node's host iommu-map. */
+struct range {
+	int iommu;
+	uint32_t pid, count;
+	char *node;		/* OUT path of the first node with it */
+};
+
+/* One entry of the xl map. */
 struct map_entry {
-	uint64_t pid, vid, base;
+	uint64_t pid, vid, base, count;
+	int radix;		/* of COUNT: 0 (absent), 10 or 16 */
 };
 
 struct ctx {
 	const void *host;
 	const void *out;
 	struct key *keys;
-	size_t nkeys, cap;
+	size_t nkeys, kcap;
+	struct range *ranges;
+	size_t nranges, rcap;
+	struct map_entry *map;	/* NULL if the map could not be parsed */
+	size_t nmap, mcap;
 	unsigned long violations;
 	unsigned long devices;
 	unsigned long specifiers;
+	unsigned long map_users;
+	unsigned long rids;
+	int nomem;
 };
+
+static void violation(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void violation(struct ctx *c, const char *fmt, ...)
 {
@@ -69,73 +112,34 @@ static void violation(struct ctx *c, const char *fmt, ...)
 	putchar('\n');
 }
 
-static void *read_file(const char *name, size_t *len)
+/* Room for one more element in *@v (@n used of *@cap); 0, or -1. */
+static int grow(struct ctx *c, void **v, size_t n, size_t *cap, size_t size)
 {
-	FILE *f = fopen(name, "rb");
-	char *buf = NULL;
-	size_t cap = 0, used = 0;
+	void *nv;
+	size_t ncap;
 
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t n;
-
-		if (used + 1 >= cap) {
-			char *nbuf;
-
-			if (cap >= MAX_FILE_SIZE) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 65536;
-			nbuf = realloc(buf, cap);
-			if (!nbuf)
-				goto fail;
-			buf = nbuf;
-		}
-		n = fread(buf + used, 1, cap - used - 1, f);
-		used += n;
-		if (n == 0) {
-			if (ferror(f))
-				goto fail;
-			break;
-		}
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	nv = realloc(*v, ncap * size);
+	if (!nv) {
+		c->nomem = 1;
+		return -1;
 	}
-	fclose(f);
-	buf[used] = '\0';	/* lets the map parser treat it as a string */
-	*len = used;
-	return buf;
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
+	*v = nv;
+	*cap = ncap;
+	return 0;
 }
 
-static void *read_dtb(const char *name)
+static char *dup_str(struct ctx *c, const char *s)
 {
-	size_t len;
-	void *fdt = read_file(name, &len);
+	char *d = malloc(strlen(s) + 1);
 
-	if (!fdt) {
-		fprintf(stderr, "corpus_verify: %s: %s\n", name,
-			strerror(errno));
-		return NULL;
-	}
-	if (len < sizeof(struct fdt_header) || fdt_check_header(fdt) != 0 ||
-	    fdt_totalsize(fdt) > len) {
-		fprintf(stderr, "corpus_verify: %s: not a valid device tree blob\n",
-			name);
-		free(fdt);
-		return NULL;
-	}
-	return fdt;
-}
-
-static const char *node_path(const void *fdt, int node, char *buf)
-{
-	if (fdt_get_path(fdt, node, buf, PATH_BUF) != 0)
-		snprintf(buf, PATH_BUF, "<offset %d>", node);
-	return buf;
+	if (!d)
+		c->nomem = 1;
+	else
+		memcpy(d, s, strlen(s) + 1);
+	return d;
 }
 
 static int parse_u32(const char *s, uint32_t *v)
@@ -151,6 +155,12 @@ static int parse_u32(const char *s, uint32_t *v)
 		return -1;
 	*v = (uint32_t)x;
 	return 0;
+}
+
+/* Whether [@p, @p + @n) and [@q, @q + @m) meet, in 64 bits. */
+static int runs_meet(uint64_t p, uint64_t n, uint64_t q, uint64_t m)
+{
+	return (p >= q && p - q < m) || (q >= p && q - p < n);
 }
 
 static uint64_t read_cells(const fdt32_t *p, int n)
@@ -170,7 +180,7 @@ static uint64_t read_cells(const fdt32_t *p, int n)
 static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
 		      size_t whylen)
 {
-	char pbuf[PATH_BUF];
+	char pbuf[DTU_PATH_BUF];
 	int cur = fdt_parent_offset(fdt, node);
 	int ac, len;
 	const fdt32_t *reg;
@@ -199,14 +209,14 @@ static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
 
 		if (pp < 0) {
 			snprintf(why, whylen, "%s: no parent",
-				 node_path(fdt, cur, pbuf));
+				 dtu_path(fdt, cur, pbuf));
 			return -1;
 		}
 		r = fdt_getprop(fdt, cur, "ranges", &len);
 		if (!r) {
 			snprintf(why, whylen,
 				 "%s has no ranges: address not translatable",
-				 node_path(fdt, cur, pbuf));
+				 dtu_path(fdt, cur, pbuf));
 			return -1;
 		}
 		if (len == 0) {		/* identity */
@@ -220,13 +230,13 @@ static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
 		    csc > 2) {
 			snprintf(why, whylen,
 				 "%s: ranges with #address-cells %d/%d, #size-cells %d not handled",
-				 node_path(fdt, cur, pbuf), cac, pac, csc);
+				 dtu_path(fdt, cur, pbuf), cac, pac, csc);
 			return -1;
 		}
 		step = cac + pac + csc;
 		if (len % (step * 4) != 0) {
 			snprintf(why, whylen, "%s: malformed ranges",
-				 node_path(fdt, cur, pbuf));
+				 dtu_path(fdt, cur, pbuf));
 			return -1;
 		}
 		for (i = 0; i < len / 4; i += step) {
@@ -243,7 +253,7 @@ static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
 		if (!found) {
 			snprintf(why, whylen,
 				 "0x%" PRIx64 " is outside the ranges of %s",
-				 *addr, node_path(fdt, cur, pbuf));
+				 *addr, dtu_path(fdt, cur, pbuf));
 			return -1;
 		}
 		cur = pp;
@@ -251,76 +261,258 @@ static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
 	return 0;
 }
 
-static struct key *find_key(struct ctx *c, int iommu, uint32_t pid,
-			    uint32_t mask)
+static int parse_hex(const char **s, uint64_t *v)
 {
-	size_t i;
+	const char *p = *s;
+	uint64_t x = 0;
+	int n = 0;
 
-	for (i = 0; i < c->nkeys; i++)
-		if (c->keys[i].iommu == iommu && c->keys[i].pid == pid &&
-		    c->keys[i].mask == mask)
-			return &c->keys[i];
-	return NULL;
+	if (p[0] != '0' || p[1] != 'x')
+		return -1;
+	for (p += 2; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		     (*p >= 'A' && *p <= 'F'); p++, n++) {
+		int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
+
+		if (n >= 16)
+			return -1;
+		x = (x << 4) | (uint64_t)d;
+	}
+	if (n == 0)
+		return -1;
+	*v = x;
+	*s = p;
+	return 0;
 }
 
-static int add_key(struct ctx *c, int iommu, uint32_t pid, uint32_t mask,
-		   uint32_t vid, const char *node)
+static void skip_spaces(const char **s)
 {
-	struct key *k;
-
-	if (c->nkeys == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct key *n = realloc(c->keys, ncap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		c->keys = n;
-		c->cap = ncap;
-	}
-	k = &c->keys[c->nkeys];
-	k->first_node = malloc(strlen(node) + 1);
-	if (!k->first_node)
-		return -1;
-	memcpy(k->first_node, node, strlen(node) + 1);
-	k->iommu = iommu;
-	k->pid = pid;
-	k->mask = mask;
-	k->vid = vid;
-	c->nkeys++;
-	return 0;
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
 }
 
 static const char *key_str(const struct ctx *c, const struct key *k,
 			   char *buf, size_t len)
 {
-	char pbuf[PATH_BUF];
+	char pbuf[DTU_PATH_BUF];
 
-	snprintf(buf, len, "(%s, pid 0x%" PRIx32 ", mask 0x%" PRIx32 ")",
-		 node_path(c->host, k->iommu, pbuf), k->pid, k->mask);
+	if (k->count > 1)
+		snprintf(buf, len, "(%s, pids 0x%" PRIx32 "-0x%" PRIx32
+			 ", mask 0x%" PRIx32 ")",
+			 dtu_path(c->host, k->iommu, pbuf), k->pid,
+			 k->pid + (k->count - 1), k->mask);
+	else
+		snprintf(buf, len, "(%s, pid 0x%" PRIx32 ", mask 0x%" PRIx32 ")",
+			 dtu_path(c->host, k->iommu, pbuf), k->pid, k->mask);
 	return buf;
 }
 
-/* Rules 3 and 6 for one passthrough node of OUT. */
-static int check_device(struct ctx *c, int onode)
+/* The range on @iommu holding @pid, or NULL. */
+static const struct range *range_of(const struct ctx *c, int iommu,
+				    uint32_t pid)
 {
-	char opath[PATH_BUF], hpath_buf[PATH_BUF], kbuf[PATH_BUF + 64];
-	const char *xpath;
-	const fdt32_t *hp, *op;
-	int xlen, hlen, olen, hnode, pos, nspec, ncells, i;
+	size_t i;
 
-	node_path(c->out, onode, opath);
-	xpath = fdt_getprop(c->out, onode, "xen,path", &xlen);
-	if (xlen < 1 || xpath[xlen - 1] != '\0') {
-		violation(c, "%s: xen,path is not a string", opath);
+	for (i = 0; i < c->nranges; i++)
+		if (c->ranges[i].iommu == iommu && pid >= c->ranges[i].pid &&
+		    pid - c->ranges[i].pid < c->ranges[i].count)
+			return &c->ranges[i];
+	return NULL;
+}
+
+/*
+ * The key of a use of (@iommu, @pid, @count, @mask) by OUT node @node that
+ * gives it vID @vid (for the pID @pid): found, or added in order of first
+ * appearance.  An unmasked single pID inside a range is that range's key.
+ * Rule 6: the vID must agree with the key's.
+ * returns: 0, or -1 (no memory)
+ */
+static int use_key(struct ctx *c, const char *node, const char *what,
+		   int iommu, uint32_t pid, uint32_t count, uint32_t mask,
+		   uint32_t vid)
+{
+	char kbuf[DTU_PATH_BUF + 64];
+	const struct range *r = NULL;
+	uint32_t off = 0;
+	struct key *k;
+	size_t i;
+
+	if (count == 1 && mask == 0)
+		r = range_of(c, iommu, pid);
+	if (r) {
+		off = pid - r->pid;
+		pid = r->pid;
+		count = r->count;
+	}
+	for (i = 0; i < c->nkeys; i++) {
+		k = &c->keys[i];
+		if (k->iommu != iommu || k->pid != pid || k->count != count ||
+		    k->mask != mask)
+			continue;
+		if ((uint64_t)k->vid + off != vid)
+			violation(c, "rule 6: %s: %s: key %s has vID 0x%" PRIx32
+				  " here but 0x%" PRIx64 " at %s", node, what,
+				  key_str(c, k, kbuf, sizeof(kbuf)), vid,
+				  (uint64_t)k->vid + off, k->first_node);
 		return 0;
 	}
-	c->devices++;
-	hnode = fdt_path_offset(c->host, xpath);
-	if (hnode < 0) {
-		violation(c, "%s: xen,path %s not found in the host DT", opath,
-			  xpath);
+	if (vid < off) {
+		violation(c, "rule 6: %s: %s: vID 0x%" PRIx32 " for pID 0x%"
+			  PRIx32 " of the range from 0x%" PRIx32
+			  " would put the range below vID 0", node, what, vid,
+			  pid + off, pid);
 		return 0;
 	}
+	if (grow(c, (void **)&c->keys, c->nkeys, &c->kcap, sizeof(*k)))
+		return -1;
+	k = &c->keys[c->nkeys];
+	k->first_node = dup_str(c, node);
+	if (!k->first_node)
+		return -1;
+	k->iommu = iommu;
+	k->pid = pid;
+	k->count = count;
+	k->mask = mask;
+	k->vid = vid - off;
+	c->nkeys++;
+	return 0;
+}
+
+/*
+ * Read the host iommu-map of passthrough node @opath's host node @hnode;
+ * a malformed one (which the tool must refuse) is a violation.
+ * returns: the number of entries (0 without the property), -1 on a
+ *	violation
+ */
+static int host_map(struct ctx *c, const char *opath, const char *xpath,
+		    int hnode, struct dtu_map_entry **e, uint32_t *mask,
+		    int *has_mask)
+{
+	char why[DTU_PATH_BUF + 128];
+	int n = dtu_read_iommu_map(c->host, hnode, e, mask, has_mask, why,
+				   sizeof(why));
+	int a, b;
+
+	if (n < 0) {
+		violation(c, "map-dt: %s: host %s: %s (the tool must refuse it)",
+			  opath, xpath, why);
+		return -1;
+	}
+	if (dtu_map_rid_overlap(*e, n, &a, &b)) {
+		violation(c, "map-dt: %s: host %s: iommu-map entries %d and %d overlap in RID space (the tool must refuse it)",
+			  opath, xpath, a, b);
+		free(*e);
+		*e = NULL;
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * Calls @fn for every passthrough node of OUT (a node below /passthrough
+ * with xen,path), in document order, with its path and host node (< 0 if
+ * xen,path names none).
+ * returns: 0, or -1 if @fn did
+ */
+static int for_each_device(struct ctx *c,
+			   int (*fn)(struct ctx *, int, const char *, int,
+				     const char *))
+{
+	char opath[DTU_PATH_BUF];
+	int pt = fdt_path_offset(c->out, "/passthrough");
+	int node, depth = 0, xlen;
+	const char *xpath;
+
+	if (pt < 0) {
+		violation(c, "output has no /passthrough");
+		return 0;
+	}
+	for (node = fdt_next_node(c->out, pt, &depth); node >= 0 && depth > 0;
+	     node = fdt_next_node(c->out, node, &depth)) {
+		xpath = fdt_getprop(c->out, node, "xen,path", &xlen);
+		if (!xpath)
+			continue;
+		dtu_path(c->out, node, opath);
+		if (xlen < 1 || xpath[xlen - 1] != '\0') {
+			violation(c, "%s: xen,path is not a string", opath);
+			continue;
+		}
+		if (fn(c, node, opath, fdt_path_offset(c->host, xpath),
+		       xpath) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * First pass: the effective ranges of every passthrough node's host
+ * iommu-map; two on one IOMMU that overlap without being equal are a
+ * violation (the tool must refuse them).  A malformed host iommu-map is
+ * reported by check_map_dt().
+ */
+static int collect_ranges(struct ctx *c, int onode, const char *opath,
+			  int hnode, const char *xpath)
+{
+	char pbuf[DTU_PATH_BUF], why[DTU_PATH_BUF + 128];
+	struct dtu_map_entry *e;
+	uint32_t mask;
+	int n, i, has_mask, ret = 0;
+	size_t j;
+
+	(void)onode;
+	if (hnode < 0)
+		return 0;
+	n = dtu_read_iommu_map(c->host, hnode, &e, &mask, &has_mask, why,
+			       sizeof(why));
+	for (i = 0; i < n; i++) {
+		int dup = 0;
+
+		if (!e[i].eff)
+			continue;
+		for (j = 0; j < c->nranges; j++) {
+			struct range *r = &c->ranges[j];
+
+			if (r->iommu != e[i].iommu)
+				continue;
+			dup |= r->pid == e[i].pid_base && r->count == e[i].eff;
+			if (dtu_runs_clash(r->pid, r->count, e[i].pid_base,
+					   e[i].eff))
+				violation(c, "ranges: %s: host %s: pIDs 0x%" PRIx32 "-0x%" PRIx32
+					  " on %s overlap pIDs 0x%" PRIx32 "-0x%" PRIx32
+					  " of %s without being equal (the tool must refuse it)",
+					  opath, xpath, e[i].pid_base,
+					  e[i].pid_base + (e[i].eff - 1),
+					  dtu_path(c->host, r->iommu, pbuf),
+					  r->pid, r->pid + (r->count - 1),
+					  r->node);
+		}
+		if (dup)
+			continue;
+		if (grow(c, (void **)&c->ranges, c->nranges, &c->rcap,
+			 sizeof(*c->ranges))) {
+			ret = -1;
+			break;
+		}
+		c->ranges[c->nranges].node = dup_str(c, opath);
+		if (!c->ranges[c->nranges].node) {
+			ret = -1;
+			break;
+		}
+		c->ranges[c->nranges].iommu = e[i].iommu;
+		c->ranges[c->nranges].pid = e[i].pid_base;
+		c->ranges[c->nranges].count = e[i].eff;
+		c->nranges++;
+	}
+	free(e);
+	return ret;
+}
+
+/* Rules 3 and 6 for the iommus of passthrough node @opath. */
+static int check_iommus(struct ctx *c, int onode, const char *opath,
+			int hnode, const char *xpath)
+{
+	char hpath_buf[DTU_PATH_BUF], what[64];
+	const fdt32_t *hp, *op;
+	int hlen, olen, pos, nspec, ncells, i;
 
 	/* First pass over the host property: count specifiers. */
 	hp = fdt_getprop(c->host, hnode, "iommus", &hlen);
@@ -350,7 +542,7 @@ static int check_device(struct ctx *c, int onode)
 		if (!ic || iclen != 4) {
 			violation(c, "%s: host %s: %s has no #iommu-cells",
 				  opath, xpath,
-				  node_path(c->host, iommu, hpath_buf));
+				  dtu_path(c->host, iommu, hpath_buf));
 			return 0;
 		}
 		cells = fdt32_to_cpu(*ic);
@@ -396,7 +588,6 @@ static int check_device(struct ctx *c, int onode)
 		uint32_t mask = cells == 2 ? fdt32_to_cpu(hp[pos + 2]) : 0;
 		uint32_t oph = fdt32_to_cpu(op[2 * i]);
 		uint32_t vid = fdt32_to_cpu(op[2 * i + 1]);
-		struct key *k;
 
 		pos += 1 + (int)cells;
 		if (oph != VIOMMU_PHANDLE) {
@@ -405,219 +596,577 @@ static int check_device(struct ctx *c, int onode)
 				  VIOMMU_PHANDLE);
 			continue;
 		}
-		k = find_key(c, iommu, pid, mask);
-		if (k) {
-			if (k->vid != vid)
-				violation(c, "rule 6: %s: iommus entry %d: key %s has vID 0x%" PRIx32
-					  " here but 0x%" PRIx32 " at %s",
-					  opath, i,
-					  key_str(c, k, kbuf, sizeof(kbuf)),
-					  vid, k->vid, k->first_node);
-			continue;
-		}
-		if (add_key(c, iommu, pid, mask, vid, opath) != 0) {
-			fprintf(stderr, "corpus_verify: out of memory\n");
+		snprintf(what, sizeof(what), "iommus entry %d", i);
+		if (use_key(c, opath, what, iommu, pid, 1, mask, vid) != 0)
 			return -1;
-		}
 	}
 	return 0;
 }
 
-static int vid_taken(const uint64_t *v, size_t n, uint64_t vid)
+/* The xl map entry holding @vid, or NULL. */
+static const struct map_entry *map_lookup(const struct ctx *c, uint64_t vid)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (v[i] == vid)
+	for (i = 0; i < c->nmap; i++)
+		if (vid >= c->map[i].vid && vid - c->map[i].vid < c->map[i].count)
+			return &c->map[i];
+	return NULL;
+}
+
+/* The output side of one RID. */
+struct xlat {
+	int match;		/* 0: no entry matches */
+	uint64_t base, pid;
+	char why[96];		/* set when a matching entry leads nowhere */
+};
+
+/* @rid through OUT's iommu-map (@op, @n entries, @mask), then the xl map. */
+static void xlat_out(const struct ctx *c, const fdt32_t *op, int n,
+		     uint32_t mask, uint32_t rid, struct xlat *x)
+{
+	uint32_t m = rid & mask;
+	const struct map_entry *e;
+	uint64_t vid;
+	int i;
+
+	memset(x, 0, sizeof(*x));
+	for (i = 0; i < n; i++) {
+		uint32_t rb = fdt32_to_cpu(op[4 * i]);
+		uint32_t ph = fdt32_to_cpu(op[4 * i + 1]);
+		uint32_t vb = fdt32_to_cpu(op[4 * i + 2]);
+		uint32_t len = fdt32_to_cpu(op[4 * i + 3]);
+
+		if (m < rb || m - rb >= len)
+			continue;
+		x->match = 1;
+		if (ph != VIOMMU_PHANDLE) {
+			snprintf(x->why, sizeof(x->why),
+				 "output entry %d has phandle 0x%" PRIx32, i,
+				 ph);
+			return;
+		}
+		vid = (uint64_t)vb + (m - rb);
+		e = map_lookup(c, vid);
+		if (!e) {
+			snprintf(x->why, sizeof(x->why),
+				 "vID 0x%" PRIx64 " (output entry %d) is in no xl map entry",
+				 vid, i);
+			return;
+		}
+		x->base = e->base;
+		x->pid = e->pid + (vid - e->vid);
+		return;
+	}
+}
+
+/* @rid through the host's iommu-map (@e, @n entries, @mask, the targets'
+ * bases in @base, -1 where unknown). */
+static void xlat_host(const struct dtu_map_entry *e, const int64_t *base,
+		      int n, uint32_t mask, uint32_t rid, struct xlat *x)
+{
+	uint32_t m = rid & mask;
+	int i;
+
+	memset(x, 0, sizeof(*x));
+	for (i = 0; i < n; i++) {
+		if (m < e[i].rid_base || m - e[i].rid_base >= e[i].length)
+			continue;
+		x->match = 1;
+		if (base[i] < 0) {
+			snprintf(x->why, sizeof(x->why),
+				 "host entry %d: the IOMMU's base is unknown",
+				 i);
+			return;
+		}
+		x->base = (uint64_t)base[i];
+		x->pid = (uint64_t)e[i].pid_base + (m - e[i].rid_base);
+		return;
+	}
+}
+
+static void xlat_str(const struct xlat *x, char *buf, size_t len)
+{
+	if (!x->match)
+		snprintf(buf, len, "no match");
+	else if (x->why[0])
+		snprintf(buf, len, "%s", x->why);
+	else
+		snprintf(buf, len, "(IOMMU 0x%" PRIx64 ", pID 0x%" PRIx64 ")",
+			 x->base, x->pid);
+}
+
+/* Per-node state of the RID check. */
+struct rid_check {
+	const struct dtu_map_entry *he;
+	const int64_t *hbase;
+	int hn;
+	uint32_t hmask;
+	const fdt32_t *op;
+	int on;
+	uint32_t omask;
+	const char *opath;
+	unsigned long bad;
+};
+
+static void check_rid(struct ctx *c, struct rid_check *rc, uint64_t rid)
+{
+	char hs[160], os[160];
+	struct xlat h, o;
+
+	if (rid > UINT32_MAX)
+		return;
+	c->rids++;
+	xlat_host(rc->he, rc->hbase, rc->hn, rc->hmask, (uint32_t)rid, &h);
+	xlat_out(c, rc->op, rc->on, rc->omask, (uint32_t)rid, &o);
+	if (h.match == o.match && !h.why[0] && !o.why[0] &&
+	    (!h.match || (h.base == o.base && h.pid == o.pid)))
+		return;
+	if (rc->bad++ >= MAX_RID_REPORTS)
+		return;
+	xlat_str(&h, hs, sizeof(hs));
+	xlat_str(&o, os, sizeof(os));
+	violation(c, "RIDs: %s: RID 0x%" PRIx64 ": host iommu-map gives %s, output iommu-map + xl map give %s",
+		  rc->opath, rid, hs, os);
+}
+
+/*
+ * The sample of RIDs for host entry @e: the ends of its range and of its
+ * effective range, RIDs in between and next to it, each also with the bits
+ * outside @mask set or flipped (RIDs the mask folds onto others), and the
+ * first SWEEP RIDs one by one.
+ */
+static void check_entry_rids(struct ctx *c, struct rid_check *rc,
+			     const struct dtu_map_entry *e, uint32_t mask)
+{
+	uint64_t a = e->rid_base, len = e->length, eff = e->eff;
+	uint64_t s[12], x;
+	uint32_t out = ~mask, low = out & (0u - out);
+	size_t n = 0, i;
+
+	s[n++] = a;
+	s[n++] = a + len - 1;	/* with len 0: a - 1, the RID before */
+	s[n++] = a + len;
+	s[n++] = a - 1;		/* wraps to > UINT32_MAX for a = 0: skipped */
+	s[n++] = a + len / 2;
+	s[n++] = a + len / 3;
+	if (eff) {
+		s[n++] = a + eff - 1;
+		s[n++] = a + eff;
+		s[n++] = a + eff / 2;
+		s[n++] = a + eff - 2;
+	}
+	for (i = 0; i < n; i++) {
+		check_rid(c, rc, s[i]);
+		if (s[i] > UINT32_MAX || !out)
+			continue;
+		check_rid(c, rc, s[i] | out);
+		check_rid(c, rc, s[i] ^ low);
+	}
+	for (x = a; x < a + len && x - a < SWEEP; x++)
+		check_rid(c, rc, x);
+}
+
+/*
+ * The output's iommu-map of passthrough node @opath against its host
+ * node's: the entries (map-dt, rule 6) and the translation of RIDs.
+ */
+static int check_map_dt(struct ctx *c, int onode, const char *opath,
+			int hnode, const char *xpath)
+{
+	struct dtu_map_entry *he = NULL;
+	int64_t *hbase = NULL;
+	struct rid_check rc;
+	const fdt32_t *op, *om;
+	uint32_t hmask;
+	int hn, on = 0, olen, omlen, has_hmask, reach = 0, i, j, ret = 0;
+	char what[64], why[DTU_PATH_BUF + 128];
+
+	op = fdt_getprop(c->out, onode, "iommu-map", &olen);
+	om = fdt_getprop(c->out, onode, "iommu-map-mask", &omlen);
+	hn = host_map(c, opath, xpath, hnode, &he, &hmask, &has_hmask);
+	if (hn < 0)
+		return 0;
+	if (!fdt_getprop(c->host, hnode, "iommu-map", NULL)) {
+		if (op)
+			violation(c, "map-dt: %s: host %s has no iommu-map but the output has",
+				  opath, xpath);
+		if (om)
+			violation(c, "map-dt: %s: host %s has no iommu-map but the output has iommu-map-mask",
+				  opath, xpath);
+		return 0;
+	}
+	c->map_users++;
+	for (i = 0; i < hn; i++)
+		reach += he[i].eff != 0;
+
+	if (op && olen % 16 != 0) {
+		violation(c, "map-dt: %s: iommu-map is %d bytes, not whole 4-cell entries",
+			  opath, olen);
+		op = NULL;
+	}
+	on = op ? olen / 16 : 0;
+	if (reach == 0 && op)
+		violation(c, "map-dt: %s: host %s has no reachable iommu-map entry but the output has %d",
+			  opath, xpath, on);
+	if (reach > 0 && !op)
+		violation(c, "map-dt: %s: no iommu-map (host %s has %d reachable entries)",
+			  opath, xpath, reach);
+	else if (reach > 0 && on != reach)
+		violation(c, "map-dt: %s: iommu-map has %d entries, expected %d (reachable entries of host %s)",
+			  opath, on, reach, xpath);
+	if (reach > 0 && has_hmask != (om != NULL))
+		violation(c, "map-dt: %s: iommu-map-mask %s, but host %s %s",
+			  opath, om ? "present" : "missing", xpath,
+			  has_hmask ? "has one" : "has none");
+	else if (reach > 0 && om &&
+		 (omlen != 4 || fdt32_to_cpu(*om) != hmask))
+		violation(c, "map-dt: %s: iommu-map-mask is not <0x%" PRIx32
+			  "> as in host %s", opath, hmask, xpath);
+
+	/* The entries, in host order: rid-base, phandle, length, the key. */
+	for (i = 0, j = 0; op && reach > 0 && on == reach && i < hn; i++) {
+		uint32_t rb, ph, vb, len;
+
+		if (!he[i].eff)
+			continue;
+		rb = fdt32_to_cpu(op[4 * j]);
+		ph = fdt32_to_cpu(op[4 * j + 1]);
+		vb = fdt32_to_cpu(op[4 * j + 2]);
+		len = fdt32_to_cpu(op[4 * j + 3]);
+		if (rb != he[i].rid_base || ph != VIOMMU_PHANDLE ||
+		    len != he[i].eff) {
+			violation(c, "map-dt: %s: iommu-map entry %d is <0x%" PRIx32
+				  " 0x%" PRIx32 " 0x%" PRIx32 " 0x%" PRIx32
+				  ">, expected <0x%" PRIx32 " 0x%x VID 0x%" PRIx32
+				  "> for host entry %d", opath, j, rb, ph, vb,
+				  len, he[i].rid_base, VIOMMU_PHANDLE,
+				  he[i].eff, i);
+		} else {
+			snprintf(what, sizeof(what), "iommu-map entry %d", j);
+			if (use_key(c, opath, what, he[i].iommu,
+				    he[i].pid_base, he[i].eff, 0, vb) != 0) {
+				ret = -1;
+				goto out;
+			}
+		}
+		j++;
+	}
+
+	/* Every sampled RID: host == output + xl map. */
+	if (!c->map)
+		goto out;
+	hbase = malloc((size_t)(hn ? hn : 1) * sizeof(*hbase));
+	if (!hbase) {
+		c->nomem = 1;
+		ret = -1;
+		goto out;
+	}
+	for (i = 0; i < hn; i++) {
+		uint64_t b;
+
+		hbase[i] = -1;
+		if (iommu_base(c->host, he[i].iommu, &b, why, sizeof(why)))
+			violation(c, "RIDs: %s: host %s: iommu-map entry %d: cannot compute the IOMMU's base: %s",
+				  opath, xpath, i, why);
+		else
+			hbase[i] = (int64_t)b;
+	}
+	memset(&rc, 0, sizeof(rc));
+	rc.he = he;
+	rc.hbase = hbase;
+	rc.hn = hn;
+	rc.hmask = hmask;
+	rc.op = op;
+	rc.on = on;
+	rc.omask = om && omlen == 4 ? fdt32_to_cpu(*om) : 0xffffffffu;
+	rc.opath = opath;
+	check_rid(c, &rc, 0);
+	check_rid(c, &rc, UINT32_MAX);
+	for (i = 0; i < hn; i++)
+		check_entry_rids(c, &rc, &he[i], hmask);
+	if (rc.bad > MAX_RID_REPORTS)
+		violation(c, "RIDs: %s: and %lu more RIDs that disagree",
+			  opath, rc.bad - MAX_RID_REPORTS);
+out:
+	free(hbase);
+	free(he);
+	return ret;
+}
+
+/* Second pass: one passthrough node. */
+static int check_device(struct ctx *c, int onode, const char *opath,
+			int hnode, const char *xpath)
+{
+	c->devices++;
+	if (hnode < 0) {
+		violation(c, "%s: xen,path %s not found in the host DT", opath,
+			  xpath);
+		return 0;
+	}
+	if (check_iommus(c, onode, opath, hnode, xpath) != 0)
+		return -1;
+	return check_map_dt(c, onode, opath, hnode, xpath);
+}
+
+/* A run of vIDs handed out while re-deriving the policy. */
+struct run {
+	uint64_t vid, count;
+};
+
+/* Whether [@vid, @vid + @n) meets one of the @nt runs in @t. */
+static int run_taken(const struct run *t, size_t nt, uint64_t vid, uint64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (runs_meet(vid, n, t[i].vid, t[i].count))
 			return 1;
 	return 0;
 }
 
-/* Rule 6 (distinct keys, distinct vIDs) and rule 7 (the policy). */
+/* The lowest free run of @n vIDs in [@base, VID_LIMIT), or UINT64_MAX. */
+static uint64_t lowest_free(const struct run *t, size_t nt, uint64_t base,
+			    uint64_t n)
+{
+	uint64_t s = base;
+	size_t i;
+	int moved = 1;
+
+	while (moved) {
+		moved = 0;
+		for (i = 0; i < nt; i++) {
+			if (runs_meet(s, n, t[i].vid, t[i].count)) {
+				s = t[i].vid + t[i].count;
+				moved = 1;
+			}
+		}
+	}
+	return s + n <= VID_LIMIT ? s : UINT64_MAX;
+}
+
+/* Rule 6 (no two keys' runs meet) and rule 7 (the policy). */
 static int check_allocation(struct ctx *c, int identity, uint32_t vid_base)
 {
-	char kbuf[PATH_BUF + 64], kbuf2[PATH_BUF + 64];
+	char kbuf[DTU_PATH_BUF + 64], kbuf2[DTU_PATH_BUF + 64];
+	struct run *t;
 	uint64_t *exp;
-	size_t i, j, nexp = 0;
-	uint64_t next = vid_base;
+	size_t nk = c->nkeys, i, j, nt = 0;
 
-	for (i = 0; i < c->nkeys; i++)
+	for (i = 0; i < nk; i++)
 		for (j = 0; j < i; j++)
-			if (c->keys[i].vid == c->keys[j].vid)
-				violation(c, "rule 6: vID 0x%" PRIx32 " shared by keys %s (first at %s) and %s (first at %s)",
-					  c->keys[i].vid,
+			if (runs_meet(c->keys[i].vid, c->keys[i].count,
+				      c->keys[j].vid, c->keys[j].count))
+				violation(c, "rule 6: vIDs 0x%" PRIx32 "-0x%" PRIx64 " of key %s (first at %s) meet vIDs 0x%" PRIx32 "-0x%" PRIx64 " of key %s (first at %s)",
+					  c->keys[j].vid,
+					  (uint64_t)c->keys[j].vid + c->keys[j].count - 1,
 					  key_str(c, &c->keys[j], kbuf, sizeof(kbuf)),
 					  c->keys[j].first_node,
+					  c->keys[i].vid,
+					  (uint64_t)c->keys[i].vid + c->keys[i].count - 1,
 					  key_str(c, &c->keys[i], kbuf2, sizeof(kbuf2)),
 					  c->keys[i].first_node);
 
-	exp = malloc((c->nkeys ? c->nkeys : 1) * sizeof(*exp));
-	if (!exp)
+	exp = malloc((nk ? nk : 1) * sizeof(*exp));
+	t = malloc((nk ? nk : 1) * sizeof(*t));
+	if (!exp || !t) {
+		free(exp);
+		free(t);
+		c->nomem = 1;
 		return -1;
-	for (i = 0; i < c->nkeys; i++)
+	}
+	for (i = 0; i < nk; i++)
 		exp[i] = UINT64_MAX;
-	if (identity) {
-		/* `nexp` counts the vIDs handed out so far; scan them all. */
-		uint64_t *given = malloc((c->nkeys ? c->nkeys : 1) *
-					 sizeof(*given));
+	/* identity: vID = pID for each key whose run is in the space and
+	 * free, in key order ... */
+	for (i = 0; identity && i < nk; i++) {
+		uint64_t pid = c->keys[i].pid, n = c->keys[i].count;
 
-		if (!given) {
-			free(exp);
-			return -1;
+		if (pid < vid_base || pid + n > VID_LIMIT ||
+		    run_taken(t, nt, pid, n))
+			continue;
+		exp[i] = pid;
+		t[nt].vid = pid;
+		t[nt++].count = n;
+	}
+	/* ... then (and for compact, only) the lowest free run. */
+	for (i = 0; i < nk; i++) {
+		if (exp[i] != UINT64_MAX)
+			continue;
+		exp[i] = lowest_free(t, nt, vid_base, c->keys[i].count);
+		if (exp[i] == UINT64_MAX) {
+			violation(c, "rule 7: key %s (first at %s) fits nowhere in [0x%" PRIx32 ", 0x%x), yet the tool gave it vID 0x%" PRIx32,
+				  key_str(c, &c->keys[i], kbuf, sizeof(kbuf)),
+				  c->keys[i].first_node, vid_base, VID_LIMIT,
+				  c->keys[i].vid);
+			continue;
 		}
-		for (i = 0; i < c->nkeys; i++) {
-			uint32_t pid = c->keys[i].pid;
-
-			if (pid >= vid_base && pid < VID_LIMIT &&
-			    !vid_taken(given, nexp, pid)) {
-				exp[i] = pid;
-				given[nexp++] = pid;
-			}
-		}
-		for (i = 0; i < c->nkeys; i++) {
-			if (exp[i] != UINT64_MAX)
-				continue;
-			while (vid_taken(given, nexp, next))
-				next++;
-			exp[i] = next;
-			given[nexp++] = next;
-		}
-		free(given);
-	} else {
-		for (i = 0; i < c->nkeys; i++)
-			exp[i] = (uint64_t)vid_base + i;
+		t[nt].vid = exp[i];
+		t[nt++].count = c->keys[i].count;
 	}
 
-	for (i = 0; i < c->nkeys; i++) {
-		if (c->keys[i].vid < vid_base || c->keys[i].vid >= VID_LIMIT)
-			violation(c, "rule 7: key %s (first at %s) has vID 0x%" PRIx32
+	for (i = 0; i < nk; i++) {
+		const struct key *k = &c->keys[i];
+
+		if (k->vid < vid_base ||
+		    (uint64_t)k->vid + k->count > VID_LIMIT)
+			violation(c, "rule 7: key %s (first at %s) has vIDs 0x%" PRIx32 "-0x%" PRIx64
 				  " outside [0x%" PRIx32 ", 0x%x)",
-				  key_str(c, &c->keys[i], kbuf, sizeof(kbuf)),
-				  c->keys[i].first_node, c->keys[i].vid,
-				  vid_base, VID_LIMIT);
-		if (c->keys[i].vid != exp[i])
+				  key_str(c, k, kbuf, sizeof(kbuf)),
+				  k->first_node, k->vid,
+				  (uint64_t)k->vid + k->count - 1, vid_base,
+				  VID_LIMIT);
+		if (exp[i] != UINT64_MAX && k->vid != exp[i])
 			violation(c, "rule 7 (%s): key #%zu %s (first at %s) has vID 0x%" PRIx32
 				  ", expected 0x%" PRIx64,
 				  identity ? "identity" : "compact", i,
-				  key_str(c, &c->keys[i], kbuf, sizeof(kbuf)),
-				  c->keys[i].first_node, c->keys[i].vid,
-				  exp[i]);
+				  key_str(c, k, kbuf, sizeof(kbuf)),
+				  k->first_node, k->vid, exp[i]);
 	}
+	free(t);
 	free(exp);
 	return 0;
 }
 
-static int parse_hex(const char **s, uint64_t *v)
+/* COUNT: 0x-hex or decimal; sets *@radix. */
+static int parse_count(const char **s, uint64_t *v, int *radix)
 {
 	const char *p = *s;
 	uint64_t x = 0;
 	int n = 0;
 
-	if (p[0] != '0' || p[1] != 'x')
-		return -1;
-	for (p += 2; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
-		     (*p >= 'A' && *p <= 'F'); p++, n++) {
-		int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
-
-		if (n >= 16)
+	if (p[0] == '0' && p[1] == 'x') {
+		*radix = 16;
+		return parse_hex(s, v);
+	}
+	for (; *p >= '0' && *p <= '9'; p++, n++) {
+		if (n >= 19)
 			return -1;
-		x = (x << 4) | (uint64_t)d;
+		x = x * 10 + (uint64_t)(*p - '0');
 	}
 	if (n == 0)
 		return -1;
+	*radix = 10;
 	*v = x;
 	*s = p;
 	return 0;
 }
 
-static void skip_spaces(const char **s)
-{
-	while (**s == ' ' || **s == '\t')
-		(*s)++;
-}
+static const char map_prefix[] = "iommu_devid_map = [";
 
-static size_t canonical_entry(char *buf, size_t len, uint64_t pid,
-			      uint64_t vid, uint64_t base)
+/*
+ * The syntax of the xl map: one line `iommu_devid_map = [ "PID@VID,BASE",
+ * "PID@VID,BASE,COUNT", ... ]`.  Fills c->map (NULL on a syntax error).
+ */
+static int parse_map(struct ctx *c, const char *name, const char *text,
+		     size_t len)
 {
-	int n = snprintf(buf, len, "\"0x%" PRIx64 "@0x%" PRIx64 ",0x%" PRIx64
-			 "\"", pid, vid, base);
-
-	return n < 0 ? 0 : (size_t)n;
-}
-
-static int check_map(struct ctx *c, const char *name)
-{
-	static const char prefix[] = "iommu_devid_map = [";
-	char kbuf[PATH_BUF + 64], why[PATH_BUF + 128];
-	struct map_entry *e = NULL;
-	size_t ne = 0, cap = 0, i, j, len;
-	char *text = read_file(name, &len);
 	const char *p;
-	char *canon = NULL;
-	size_t clen = 0, ccap = 0;
-	int ret = 0;
+	struct map_entry m;
 
-	if (!text) {
-		violation(c, "map: %s: %s", name, strerror(errno));
-		return 0;
-	}
 	if (len == 0 || text[len - 1] != '\n' || strlen(text) != len ||
 	    strchr(text, '\n') != text + len - 1)
 		violation(c, "map: %s: not exactly one line ending in a newline",
 			  name);
-	if (strncmp(text, prefix, sizeof(prefix) - 1) != 0) {
-		violation(c, "map: %s: does not start with '%s'", name, prefix);
-		goto out;
+	if (strncmp(text, map_prefix, sizeof(map_prefix) - 1) != 0) {
+		violation(c, "map: %s: does not start with '%s'", name,
+			  map_prefix);
+		goto bad;
 	}
-	p = text + sizeof(prefix) - 1;
+	c->map = malloc(sizeof(*c->map));
+	c->mcap = 1;
+	if (!c->map) {
+		c->nomem = 1;
+		return -1;
+	}
+	p = text + sizeof(map_prefix) - 1;
 	for (;;) {
-		struct map_entry m;
-
 		skip_spaces(&p);
-		if (*p == ']' && ne == 0)
+		if (*p == ']' && c->nmap == 0)
 			break;
+		m.count = 1;
+		m.radix = 0;
 		if (*p != '"' ||
 		    (p++, parse_hex(&p, &m.pid)) || *p++ != '@' ||
 		    parse_hex(&p, &m.vid) || *p++ != ',' ||
-		    parse_hex(&p, &m.base) || *p++ != '"') {
+		    parse_hex(&p, &m.base) ||
+		    (*p == ',' && (p++, parse_count(&p, &m.count, &m.radix))) ||
+		    *p++ != '"') {
 			violation(c, "map: %s: malformed entry %zu near '%.20s'",
-				  name, ne, p > text + len ? text + len : p);
-			goto out;
+				  name, c->nmap, p > text + len ? text + len : p);
+			goto bad;
 		}
-		if (ne == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct map_entry *n = realloc(e, ncap * sizeof(*n));
-
-			if (!n) {
-				ret = -1;
-				goto out;
-			}
-			e = n;
-			cap = ncap;
-		}
-		e[ne++] = m;
+		if (grow(c, (void **)&c->map, c->nmap, &c->mcap,
+			 sizeof(*c->map)))
+			return -1;
+		c->map[c->nmap++] = m;
 		skip_spaces(&p);
 		if (*p == ']')
 			break;
 		if (*p++ != ',') {
 			violation(c, "map: %s: expected ',' or ']' after entry %zu",
-				  name, ne - 1);
-			goto out;
+				  name, c->nmap - 1);
+			goto bad;
 		}
 	}
 	p++;
 	if (strcmp(p, "\n") != 0)
 		violation(c, "map: %s: trailing text after ']'", name);
+	return 0;
+bad:
+	free(c->map);
+	c->map = NULL;
+	c->nmap = 0;
+	return 0;
+}
 
+static size_t canonical_entry(char *buf, size_t len,
+			      const struct map_entry *e)
+{
+	int n = snprintf(buf, len, "\"0x%" PRIx64 "@0x%" PRIx64 ",0x%" PRIx64,
+			 e->pid, e->vid, e->base);
+
+	if (n >= 0 && e->radix && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n,
+			      e->radix == 16 ? ",0x%" PRIx64 : ",%" PRIu64,
+			      e->count);
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "\"");
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* The xl map's entries against the keys, and its exact text. */
+static int check_map(struct ctx *c, const char *name, const char *text)
+{
+	char kbuf[DTU_PATH_BUF + 64], why[DTU_PATH_BUF + 128];
+	const struct map_entry *e = c->map;
+	size_t ne = c->nmap, i, j, clen, ccap;
+	char *canon;
+	int radix = 0;
+
+	if (!e)
+		return 0;
 	if (ne != c->nkeys)
 		violation(c, "map: %s: %zu entries for %zu keys", name, ne,
 			  c->nkeys);
+	for (i = 0; i < ne; i++) {
+		if (e[i].radix && e[i].count < 2)
+			violation(c, "map: %s: entry %zu writes COUNT %" PRIu64
+				  " (only a count above 1 is written)", name, i,
+				  e[i].count);
+		if (e[i].radix && radix && e[i].radix != radix)
+			violation(c, "map: %s: entry %zu writes COUNT in another radix than the entries before it",
+				  name, i);
+		if (e[i].radix)
+			radix = e[i].radix;
+	}
 	for (i = 1; i < ne; i++)
-		if (e[i].vid <= e[i - 1].vid)
+		if (e[i].vid < e[i - 1].vid + e[i - 1].count)
 			violation(c, "map: %s: entry %zu (vID 0x%" PRIx64
-				  ") is not after entry %zu (vID 0x%" PRIx64
-				  "): not sorted by vID or duplicated",
-				  name, i, e[i].vid, i - 1, e[i - 1].vid);
+				  ") does not start after entry %zu (vIDs 0x%" PRIx64 "-0x%" PRIx64
+				  "): not sorted by vID, or overlapping",
+				  name, i, e[i].vid, i - 1, e[i - 1].vid,
+				  e[i - 1].vid + e[i - 1].count - 1);
 	for (i = 0; i < ne; i++) {
 		const struct key *k = NULL;
 		uint64_t base;
@@ -627,14 +1176,15 @@ static int check_map(struct ctx *c, const char *name)
 				k = &c->keys[j];
 		if (!k) {
 			violation(c, "map: %s: entry %zu: vID 0x%" PRIx64
-				  " is used by no device", name, i, e[i].vid);
+				  " starts no key's run", name, i, e[i].vid);
 			continue;
 		}
-		if (e[i].pid != k->pid)
+		if (e[i].pid != k->pid || e[i].count != k->count)
 			violation(c, "map: %s: entry %zu: vID 0x%" PRIx64
-				  " has pID 0x%" PRIx64 ", but it stands for %s",
-				  name, i, e[i].vid, e[i].pid,
-				  key_str(c, k, kbuf, sizeof(kbuf)));
+				  " has pID 0x%" PRIx64 " count %" PRIu64
+				  ", but it stands for %s (count %" PRIu32 ")",
+				  name, i, e[i].vid, e[i].pid, e[i].count,
+				  key_str(c, k, kbuf, sizeof(kbuf)), k->count);
 		if (iommu_base(c->host, k->iommu, &base, why, sizeof(why)))
 			violation(c, "map: %s: entry %zu: cannot compute the base of %s: %s",
 				  name, i, key_str(c, k, kbuf, sizeof(kbuf)),
@@ -657,38 +1207,34 @@ static int check_map(struct ctx *c, const char *name)
 	}
 
 	/* The exact text: lowercase hex, no leading zeros, ", " between. */
-	if (c->violations == 0) {
-		ccap = sizeof(prefix) + 8 + ne * 64;
-		canon = malloc(ccap);
-		if (!canon) {
-			ret = -1;
-			goto out;
-		}
-		clen = (size_t)snprintf(canon, ccap, "%s ", prefix);
-		for (i = 0; i < ne; i++) {
-			clen += canonical_entry(canon + clen, ccap - clen,
-						e[i].pid, e[i].vid, e[i].base);
-			if (i + 1 < ne)
-				clen += (size_t)snprintf(canon + clen,
-							 ccap - clen, ", ");
-		}
-		snprintf(canon + clen, ccap - clen, "%s]\n", ne ? " " : "");
-		if (strcmp(canon, text) != 0) {
-			canon[strlen(canon) - 1] = '\0';	/* one line */
-			violation(c, "map: %s: not in canonical form; expected: %s",
-				  name, canon);
-		}
+	if (c->violations != 0)
+		return 0;
+	ccap = sizeof(map_prefix) + 8 + ne * 96;
+	canon = malloc(ccap);
+	if (!canon) {
+		c->nomem = 1;
+		return -1;
 	}
-out:
+	clen = (size_t)snprintf(canon, ccap, "%s ", map_prefix);
+	for (i = 0; i < ne; i++) {
+		clen += canonical_entry(canon + clen, ccap - clen, &e[i]);
+		if (i + 1 < ne)
+			clen += (size_t)snprintf(canon + clen, ccap - clen,
+						 ", ");
+	}
+	snprintf(canon + clen, ccap - clen, "%s]\n", ne ? " " : "");
+	if (strcmp(canon, text) != 0) {
+		canon[strlen(canon) - 1] = '\0';	/* one line */
+		violation(c, "map: %s: not in canonical form; expected: %s",
+			  name, canon);
+	}
 	free(canon);
-	free(e);
-	free(text);
-	return ret;
+	return 0;
 }
 
 static void check_viommu_node(struct ctx *c)
 {
-	char pbuf[PATH_BUF];
+	char pbuf[DTU_PATH_BUF];
 	int node, depth = 0, found = 0;
 
 	for (node = fdt_next_node(c->out, -1, &depth); node >= 0;
@@ -699,7 +1245,7 @@ static void check_viommu_node(struct ctx *c)
 		if (fdt_get_phandle(c->out, node) != VIOMMU_PHANDLE)
 			continue;
 		found++;
-		node_path(c->out, node, pbuf);
+		dtu_path(c->out, node, pbuf);
 		if (fdt_node_check_compatible(c->out, node, "arm,smmu-v3") != 0)
 			violation(c, "vIOMMU: %s has phandle 0x%x but is not compatible with arm,smmu-v3",
 				  pbuf, VIOMMU_PHANDLE);
@@ -715,33 +1261,15 @@ static void check_viommu_node(struct ctx *c)
 			  found, VIOMMU_PHANDLE);
 }
 
-static int check_devices(struct ctx *c)
-{
-	int pt = fdt_path_offset(c->out, "/passthrough");
-	int node, depth = 0;
-
-	if (pt < 0) {
-		violation(c, "output has no /passthrough");
-		return 0;
-	}
-	/* Depth-first over /passthrough's subtree, in document order. */
-	for (node = fdt_next_node(c->out, pt, &depth); node >= 0 && depth > 0;
-	     node = fdt_next_node(c->out, node, &depth)) {
-		if (!fdt_getprop(c->out, node, "xen,path", NULL))
-			continue;
-		if (check_device(c, node) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct ctx c;
 	void *host = NULL, *out = NULL;
+	char *text = NULL;
+	size_t i, tlen;
+	uint64_t ids = 0;
 	uint32_t vid_base;
 	int identity, rc = 2;
-	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	if (argc != 6) {
@@ -760,35 +1288,48 @@ int main(int argc, char **argv)
 		fprintf(stderr, "corpus_verify: bad VID_BASE '%s'\n", argv[5]);
 		return 2;
 	}
-	host = read_dtb(argv[1]);
+	host = dtu_read_dtb("corpus_verify", argv[1]);
 	if (!host)
 		goto out;
-	out = read_dtb(argv[2]);
+	out = dtu_read_dtb("corpus_verify", argv[2]);
 	if (!out)
 		goto out;
 	c.host = host;
 	c.out = out;
 
-	if (check_devices(&c) != 0 ||
+	text = dtu_read_file(argv[3], &tlen);
+	if (!text)
+		violation(&c, "map: %s: %s", argv[3], strerror(errno));
+	if ((text && parse_map(&c, argv[3], text, tlen) != 0) ||
+	    for_each_device(&c, collect_ranges) != 0 ||
+	    for_each_device(&c, check_device) != 0 ||
 	    check_allocation(&c, identity, vid_base) != 0 ||
-	    check_map(&c, argv[3]) != 0) {
+	    (text && check_map(&c, argv[3], text) != 0) || c.nomem) {
 		fprintf(stderr, "corpus_verify: out of memory\n");
 		goto out;
 	}
 	check_viommu_node(&c);
 
+	for (i = 0; i < c.nkeys; i++)
+		ids += c.keys[i].count;
 	if (c.violations) {
 		printf("corpus_verify: %lu violation(s)\n", c.violations);
 		rc = 1;
 	} else {
-		printf("corpus_verify: ok: %lu devices, %zu keys, %lu specifiers, policy %s, vid-base 0x%" PRIx32 "\n",
-		       c.devices, c.nkeys, c.specifiers, argv[4], vid_base);
+		printf("corpus_verify: ok: %lu devices, %lu iommu-map users, %zu keys, %" PRIu64 " ids, %lu specifiers, %lu RIDs, policy %s, vid-base 0x%" PRIx32 "\n",
+		       c.devices, c.map_users, c.nkeys, ids, c.specifiers,
+		       c.rids, argv[4], vid_base);
 		rc = 0;
 	}
 out:
 	for (i = 0; i < c.nkeys; i++)
 		free(c.keys[i].first_node);
+	for (i = 0; i < c.nranges; i++)
+		free(c.ranges[i].node);
 	free(c.keys);
+	free(c.ranges);
+	free(c.map);
+	free(text);
 	free(host);
 	free(out);
 	return rc;

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_BLOB_H
+#define VIOMMU_DTGEN_BLOB_H
+
+/* The check every device tree blob passes before anything walks it. */
+
+#include <stddef.h>
+
+#include "diag.h"
+
+/**
+ * blob_check - check an untrusted blob with fdt_check_full()
+ * @fdt, @size: the blob and the number of bytes readable there (bytes
+ *	after the header's totalsize are allowed)
+ * @file: its name, for the message
+ *
+ * The message says which check failed: a header that claims more bytes
+ * than @size, a bad magic number or version, or a malformed structure.
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_BADDT
+ */
+int blob_check(const void *fdt, size_t size, const char *file,
+	       struct vdt_diag *d);
+
+#endif /* VIOMMU_DTGEN_BLOB_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef VIOMMU_DTGEN_DTGEN_INT_H
+#define VIOMMU_DTGEN_DTGEN_INT_H
+
+/*
+ * The pipeline's private state, shared by its parts: dtgen.c (reading the
+ * devices, allocating, the map model), dtgen_lock.c (--lock) and
+ * dtgen_write.c (writing the rewritten partial DT).
+ */
+
+#include <stdint.h>
+
+#include "dtgen.h"
+#include "hostdt_query.h"
+#include "u64map.h"
+
+/* One passthrough node of the partial DT. */
+struct device {
+	int node;			/* offset in the partial DT */
+	int host;			/* offset of its xen,path in the host */
+	struct hostdt_spec *specs;	/* the host's iommus */
+	int nspecs;
+	struct hostdt_map_entry *map;	/* the host's iommu-map */
+	int nmap;
+	int rewrite;			/* its IOMMU properties are rewritten */
+	int *keys;			/* idalloc key per specifier */
+	uint32_t *offsets;		/* position of each pID in its key */
+	int *map_keys;			/* idalloc key per map entry, or -1 */
+	uint32_t *pins;			/* pinned vIDs per specifier */
+	int pinned;
+	uint32_t *map_pins;		/* pinned first vIDs per map entry */
+	int map_pinned;
+};
+
+struct run {
+	const struct dtgen_opts *o;
+	const void *pfdt;		/* the partial DT */
+	const char *pfile;
+	struct hostdt host;
+	int passthrough;		/* offset of /passthrough */
+	int viommu_node;		/* earlier run's vIOMMU node, or < 0 */
+	struct device *devs;		/* document order */
+	int ndevs;
+	struct idalloc ids;
+	struct u64map warned;		/* disabled IOMMUs already reported */
+	struct u64map dev_by_offset;	/* partial node offset -> device */
+	struct u64map dev_by_host;	/* host node offset -> device */
+	struct vmap *map;
+	struct vdt_diag *d;
+};
+
+/** dtgen_nomem - record "out of memory"; returns -VDT_ERR_NOMEM */
+int dtgen_nomem(struct run *r);
+
+/**
+ * dtgen_key_desc - describe key @key for a message, e.g.
+ * "/iommu@4f000000 pID 0x10" or "/iommu@4f000000 pIDs 0x0-0xff"
+ */
+void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len);
+
+/**
+ * dtgen_apply_lock - keep the vIDs an earlier map gave to keys still present
+ *
+ * Runs after the partial DT's pins and before allocation.  A pin wins over
+ * the lock for its own key; a lock vID held by another key's pin is an
+ * error naming both devices; keys of the lock that are gone are reported
+ * with vdt_info().
+ *
+ * returns: 0, or a negative VDT_ERR_* code
+ */
+int dtgen_apply_lock(struct run *r);
+
+/**
+ * dtgen_write - write the rewritten partial DT into @res
+ *
+ * returns: 0, or a negative VDT_ERR_* code
+ */
+int dtgen_write(struct run *r, struct dtgen_result *res);
+
+#endif /* VIOMMU_DTGEN_DTGEN_INT_H */

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Writing the rewritten partial DT: rules 3 and 8 of the pipeline, and the
+ * iommu-map rewriting.  The partial DT is copied with libfdt's sequential-
+ * write API in one pass (editing in place would move the rest of the blob
+ * at every device), in a buffer grown on -FDT_ERR_NOSPACE as libxl's FDT()
+ * idiom does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "dtgen_int.h"
+#include "phandle_fix.h"
+
+/* The rewritten partial DT may not grow past this many bytes. */
+#define DTGEN_MAX_BLOB (1u << 30)
+
+/* Per open node of the copy: what to add when its properties end. */
+struct copy_level {
+	const struct device *dev;	/* a rewritten device, or NULL */
+	int passthrough;		/* the node is /passthrough */
+	int props_done;			/* a subnode or the end was reached */
+	int iommus_done;		/* its IOMMU properties were written */
+	int map_done;
+	int mask_done;
+};
+
+static int live_entries(const struct device *dev)
+{
+	int i, n = 0;
+
+	for (i = 0; i < dev->nmap; i++)
+		n += dev->map[i].eff_length != 0;
+	return n;
+}
+
+/* "iommus" = <vIOMMU vID> per host specifier. */
+static int write_iommus(const struct run *r, void *out,
+			const struct device *dev, uint32_t *vids)
+{
+	int i;
+
+	if (dev->nspecs == 0)
+		return 0;
+	for (i = 0; i < dev->nspecs; i++)
+		vids[i] = r->ids.keys[dev->keys[i]].vid + dev->offsets[i];
+	return phandle_fix_write_iommus(out, r->o->viommu.phandle, vids,
+					dev->nspecs);
+}
+
+/* "iommu-map" = <rid-base vIOMMU vid-base length> per reachable entry. */
+static int write_map(const struct run *r, void *out, const struct device *dev,
+		     uint32_t *vids)
+{
+	int i;
+
+	if (live_entries(dev) == 0)
+		return 0;
+	for (i = 0; i < dev->nmap; i++)
+		vids[i] = dev->map_keys[i] >= 0 ?
+				  r->ids.keys[dev->map_keys[i]].vid : 0;
+	return phandle_fix_write_iommu_map(out, r->o->viommu.phandle,
+					   dev->map, dev->nmap, vids);
+}
+
+/* "iommu-map-mask", copied from the host. */
+static int write_mask(const struct run *r, void *out, const struct device *dev)
+{
+	const void *p;
+	int len;
+
+	if (live_entries(dev) == 0)
+		return 0;
+	p = fdt_getprop(r->host.fdt, dev->host, "iommu-map-mask", &len);
+	return p ? fdt_property(out, "iommu-map-mask", p, len) : 0;
+}
+
+/* The vIOMMU node, with /passthrough's cells for its reg. */
+static int write_viommu(const struct run *r, void *out)
+{
+	return make_viommu_node(out, fdt_address_cells(r->pfdt, r->passthrough),
+				fdt_size_cells(r->pfdt, r->passthrough),
+				&r->o->viommu);
+}
+
+/* A node's properties are over: add what it lacks. */
+static int end_props(const struct run *r, void *out, struct copy_level *l,
+		     uint32_t *vids)
+{
+	int rc = 0;
+
+	if (l->props_done)
+		return 0;
+	l->props_done = 1;
+	if (l->dev && !l->iommus_done)
+		rc = write_iommus(r, out, l->dev, vids);
+	if (rc >= 0 && l->dev && !l->map_done)
+		rc = write_map(r, out, l->dev, vids);
+	if (rc >= 0 && l->dev && !l->mask_done)
+		rc = write_mask(r, out, l->dev);
+	/* A new vIOMMU node goes first among /passthrough's children. */
+	if (rc >= 0 && l->passthrough && !r->o->no_viommu_node &&
+	    r->viommu_node < 0)
+		rc = write_viommu(r, out);
+	return rc;
+}
+
+/*
+ * One property of a rewritten device: its IOMMU properties are replaced
+ * where they stand (Lopper's xen,smmu-stream-ids goes); others are copied.
+ */
+static int copy_prop(const struct run *r, void *out, struct copy_level *l,
+		     const char *name, const void *data, int len,
+		     uint32_t *vids)
+{
+	if (!l->dev)
+		return fdt_property(out, name, data, len);
+	if (strcmp(name, "iommus") == 0) {
+		l->iommus_done = 1;
+		return write_iommus(r, out, l->dev, vids);
+	}
+	if (strcmp(name, "iommu-map") == 0) {
+		l->map_done = 1;
+		return write_map(r, out, l->dev, vids);
+	}
+	if (strcmp(name, "iommu-map-mask") == 0) {
+		l->mask_done = 1;
+		return write_mask(r, out, l->dev);
+	}
+	if (strcmp(name, "xen,smmu-stream-ids") == 0)
+		return 0;
+	return fdt_property(out, name, data, len);
+}
+
+static void open_level(const struct run *r, struct copy_level *l, int offset)
+{
+	int di = u64map_get(&r->dev_by_offset, (uint64_t)offset);
+
+	memset(l, 0, sizeof(*l));
+	l->dev = di >= 0 && r->devs[di].rewrite ? &r->devs[di] : NULL;
+	l->passthrough = offset == r->passthrough;
+}
+
+static int copy_header(const struct run *r, void *out, size_t size)
+{
+	uint64_t addr, rsize;
+	int rc, i;
+
+	rc = fdt_create(out, (int)size);
+	for (i = 0; rc >= 0 && i < fdt_num_mem_rsv(r->pfdt); i++) {
+		rc = fdt_get_mem_rsv(r->pfdt, i, &addr, &rsize);
+		if (rc >= 0)
+			rc = fdt_add_reservemap_entry(out, addr, rsize);
+	}
+	return rc < 0 ? rc : fdt_finish_reservemap(out);
+}
+
+/*
+ * Copy the partial DT into @out: devices get their IOMMU properties
+ * rewritten; an earlier run's vIOMMU node is written again where it
+ * stands, or dropped with no_viommu_node; a new one goes first below
+ * /passthrough; everything else is copied as is.  @vids has room for any
+ * device's specifiers and map entries.  Returns libfdt codes.
+ */
+static int copy_tree(const struct run *r, void *out, size_t size,
+		     uint32_t *vids)
+{
+	struct copy_level lv[VDT_MAX_DEPTH];
+	int offset = 0, next, depth = -1, skip = 0, rc, len;
+	const struct fdt_property *prop;
+	uint32_t tag;
+
+	rc = copy_header(r, out, size);
+	do {
+		tag = fdt_next_tag(r->pfdt, offset, &next);
+		if (rc < 0)
+			break;
+		if (skip > 0) {		/* inside a dropped subtree */
+			skip += tag == FDT_BEGIN_NODE ? 1 :
+				tag == FDT_END_NODE ? -1 : 0;
+		} else if (tag == FDT_BEGIN_NODE) {
+			if (depth >= 0)
+				rc = end_props(r, out, &lv[depth], vids);
+			if (rc >= 0 && offset == r->viommu_node) {
+				if (!r->o->no_viommu_node)
+					rc = write_viommu(r, out);
+				skip = 1;
+			} else if (rc >= 0 && ++depth < VDT_MAX_DEPTH) {
+				open_level(r, &lv[depth], offset);
+				rc = fdt_begin_node(out, fdt_get_name(r->pfdt,
+								      offset,
+								      NULL));
+			} else if (rc >= 0) {
+				rc = -FDT_ERR_BADSTRUCTURE;
+			}
+		} else if ((tag == FDT_PROP || tag == FDT_END_NODE) &&
+			   depth < 0) {
+			rc = -FDT_ERR_BADSTRUCTURE;	/* outside every node */
+		} else if (tag == FDT_PROP) {
+			prop = fdt_get_property_by_offset(r->pfdt, offset, &len);
+			rc = copy_prop(r, out, &lv[depth],
+				       fdt_string(r->pfdt,
+						  fdt32_to_cpu(prop->nameoff)),
+				       prop->data, len, vids);
+		} else if (tag == FDT_END_NODE) {
+			rc = end_props(r, out, &lv[depth], vids);
+			if (rc >= 0)
+				rc = fdt_end_node(out);
+			depth--;
+		}
+		offset = next;
+	} while (tag != FDT_END);
+	if (rc >= 0)
+		rc = fdt_finish(out);
+	if (rc >= 0)
+		fdt_set_boot_cpuid_phys(out, fdt_boot_cpuid_phys(r->pfdt));
+	return rc;
+}
+
+int dtgen_write(struct run *r, struct dtgen_result *res)
+{
+	size_t size = fdt_totalsize(r->pfdt);
+	uint32_t *vids;
+	void *buf;
+	int di, most = 0, rc;
+
+	for (di = 0; di < r->ndevs; di++) {
+		if (r->devs[di].nspecs > most)
+			most = r->devs[di].nspecs;
+		if (r->devs[di].nmap > most)
+			most = r->devs[di].nmap;
+	}
+	vids = malloc(((size_t)most + 1) * sizeof(*vids));
+	if (!vids)
+		return dtgen_nomem(r);
+	for (;;) {
+		buf = malloc(size);
+		if (!buf) {
+			free(vids);
+			return dtgen_nomem(r);
+		}
+		rc = copy_tree(r, buf, size, vids);
+		if (rc != -FDT_ERR_NOSPACE || size >= DTGEN_MAX_BLOB)
+			break;
+		free(buf);
+		size *= 2;
+	}
+	free(vids);
+	if (rc < 0) {
+		free(buf);
+		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, NULL, NULL,
+				 "cannot write the device tree: %s",
+				 fdt_strerror(rc));
+	}
+	res->fdt = buf;
+	res->size = fdt_totalsize(buf);
+	return 0;
+}
