@@ -8,8 +8,8 @@
 #   FUZZ_BUILD holds the harness binaries and seeds/HARNESS/ (fuzz/mkseeds.sh);
 #   corpus/HARNESS/ there keeps what libFuzzer found between runs.
 #   FUZZ_ARGS adds libFuzzer options (e.g. FUZZ_ARGS=-runs=10000000).
-#   FUZZ_SKIP, LSAN_OPTIONS=suppressions=fuzz/open/lsan.supp: past known
-#   findings kept in fuzz/open/ (see fuzz/RESULTS.md), for long runs only.
+#   FUZZ_SKIP, LSAN_OPTIONS=suppressions=FILE: past known findings that are
+#   reported and not fixed yet (see fuzz/RESULTS.md), for long runs only.
 # A harness passes when it ran for SECONDS without a finding.  Ends with
 # "N passed, N failed".
 

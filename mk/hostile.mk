@@ -156,6 +156,4 @@ lint-clang-tidy:
 	$(Q)$(CLANG_TIDY) --quiet $(LINT_SRCS) -- $(WARN) $(YAML_CFLAGS) -Isrc \
 		2>/dev/null
 
-# lint-clang-tidy joins LINTS once the findings reported in issue 4's
-# hostile report are fixed (they are in files this group does not own).
-LINTS += lint-cppcheck
+LINTS += lint-cppcheck lint-clang-tidy

@@ -540,7 +540,7 @@ static void entry_add_device(struct vmap *m, int k, int di)
 {
 	struct vmap_entry *e = &m->entries[k];
 
-	if (e->ndevs == 0 || e->devs[e->ndevs - 1] != di)
+	if (e->devs && (e->ndevs == 0 || e->devs[e->ndevs - 1] != di))
 		e->devs[e->ndevs++] = di;
 }
 

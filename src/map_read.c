@@ -40,8 +40,8 @@ struct rd {
 
 static int nomem(struct rd *r)
 {
-	return vdt_error(r->d, VDT_ERR_NOMEM, r->file, NULL, NULL,
-			 "out of memory");
+	vdt_error(r->d, VDT_ERR_NOMEM, r->file, NULL, NULL, "out of memory");
+	return -VDT_ERR_NOMEM;
 }
 
 /* An error "line L, column C: MESSAGE" at @mark. */
@@ -57,11 +57,12 @@ static int err_at(struct rd *r, const yaml_mark_t *mark, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (!mark)
-		return vdt_error(r->d, VDT_ERR_BADDT, r->file, NULL, NULL, "%s",
-				 msg);
-	return vdt_error(r->d, VDT_ERR_BADDT, r->file, NULL, NULL,
-			 "line %zu, column %zu: %s", mark->line + 1,
-			 mark->column + 1, msg);
+		vdt_error(r->d, VDT_ERR_BADDT, r->file, NULL, NULL, "%s", msg);
+	else
+		vdt_error(r->d, VDT_ERR_BADDT, r->file, NULL, NULL,
+			  "line %zu, column %zu: %s", mark->line + 1,
+			  mark->column + 1, msg);
+	return -VDT_ERR_BADDT;
 }
 
 /* Error at the current event. */
@@ -166,9 +167,9 @@ static int read_uint(struct rd *r, const char *where, uint64_t min,
 		if (s[i] >= '0' && s[i] <= '9')
 			dig = (uint64_t)(s[i] - '0');
 		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
-			dig = (uint64_t)(s[i] - 'a' + 10);
+			dig = (uint64_t)(s[i] - 'a') + 10;
 		else if (base == 16 && s[i] >= 'A' && s[i] <= 'F')
-			dig = (uint64_t)(s[i] - 'A' + 10);
+			dig = (uint64_t)(s[i] - 'A') + 10;
 		else
 			break;
 		if (v > (UINT64_MAX - dig) / base)
@@ -190,7 +191,7 @@ static int read_uint(struct rd *r, const char *where, uint64_t min,
 static int read_u32(struct rd *r, const char *where, uint32_t min,
 		    uint32_t *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = read_uint(r, where, min, UINT32_MAX, &v);
 
 	if (rc == 0)
@@ -226,7 +227,7 @@ static int read_path(struct rd *r, const char *where, char **out)
 	char buf[MAX_SHOWN + 1];
 	int rc = read_str(r, where, out);
 
-	if (rc == 0 && (*out)[0] != '/') {
+	if (rc == 0 && *out && (*out)[0] != '/') {
 		free(*out);
 		*out = NULL;
 		return ERR(r, "%s: '%s' is not an absolute path", where,
@@ -625,7 +626,7 @@ static int top_field(struct rd *r, int key, const char *where, void *ctx)
 	struct vmap *m = r->m;
 	unsigned int seen;
 	uint64_t v;
-	char *s;
+	char *s = NULL;
 	int rc;
 
 	(void)ctx;
@@ -639,8 +640,8 @@ static int top_field(struct rd *r, int key, const char *where, void *ctx)
 						  &m->viommu);
 	case 2:
 		rc = read_str(r, where, &s);
-		if (rc < 0)
-			return rc;
+		if (rc < 0 || !s)	/* read_str() sets s when it succeeds */
+			return rc < 0 ? rc : nomem(r);
 		if (strcmp(s, "compact") == 0)
 			m->policy = IDALLOC_COMPACT;
 		else if (strcmp(s, "identity") == 0)

@@ -263,7 +263,7 @@ static int parse_option(struct cli *c, int opt)
 		c->opts.no_viommu_node = 1;
 		return 0;
 	case 'O':
-		if (strcmp(optarg, "dtb") && strcmp(optarg, "dts"))
+		if (strcmp(optarg, "dtb") != 0 && strcmp(optarg, "dts") != 0)
 			return usage_error("-O must be dtb or dts, not '%s'",
 					   optarg);
 		c->out_format = optarg;
@@ -495,7 +495,7 @@ static int dump_map(const struct cli *c)
 	if (rc >= 0) {
 		out.data = b.data;
 		out.len = b.len;
-		rc = fileio_commit(&out, 1, &d);
+		fileio_commit(&out, 1, &d);	/* an error lands in d */
 	}
 	rc = report_diag(c, &d);
 	vmap_free(&m);
@@ -637,7 +637,7 @@ static int run(const struct cli *c)
 			res.map.ndevices, res.map.nentries,
 			c->check ? "; --check: nothing written" : "");
 	if (rc >= 0 && !c->check)
-		rc = fileio_commit(outs, nouts, &d);
+		fileio_commit(outs, nouts, &d);	/* an error lands in d */
 	rc = report_diag(c, &d);
 	for (i = 0; i <= MAX_MAPS; i++)
 		vbuf_free(&bufs[i]);
