@@ -343,6 +343,21 @@ static int read_device(struct run *r, int node, const char *path)
 	return rc;
 }
 
+/* Devices are named by path in the map: two siblings of one name would
+ * make it ambiguous. */
+static int unique_path(struct run *r, const char *path)
+{
+	uint64_t key = u64map_str_key(path, strlen(path));
+	int prev = u64map_get(&r->dev_by_path, key);
+
+	if (prev >= 0 && strcmp(r->map->devices[prev].node, path) == 0)
+		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, path, NULL,
+				 "two nodes have this path (siblings of one name)");
+	if (prev < 0 && u64map_put(&r->dev_by_path, key, r->ndevs) < 0)
+		return dtgen_nomem(r);
+	return 0;
+}
+
 /* Rule 1: every node below /passthrough, at any depth, with xen,path. */
 static int walk_passthrough(struct run *r)
 {
@@ -379,7 +394,9 @@ static int walk_passthrough(struct run *r)
 		path[plen[depth]] = '\0';
 		if (!fdt_getprop(r->pfdt, node, "xen,path", NULL))
 			continue;
-		rc = read_device(r, node, path);
+		rc = unique_path(r, path);
+		if (rc >= 0)
+			rc = read_device(r, node, path);
 		if (rc < 0)
 			return rc;
 	}
@@ -683,6 +700,7 @@ static void run_free(struct run *r)
 	u64map_free(&r->warned);
 	u64map_free(&r->dev_by_offset);
 	u64map_free(&r->dev_by_host);
+	u64map_free(&r->dev_by_path);
 	hostdt_close(&r->host);
 }
 
@@ -703,6 +721,7 @@ int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	u64map_init(&r.warned);
 	u64map_init(&r.dev_by_offset);
 	u64map_init(&r.dev_by_host);
+	u64map_init(&r.dev_by_path);
 	rc = check_opts(o, d);
 	if (rc < 0)
 		return rc;

@@ -45,6 +45,7 @@ struct run {
 	struct u64map warned;		/* disabled IOMMUs already reported */
 	struct u64map dev_by_offset;	/* partial node offset -> device */
 	struct u64map dev_by_host;	/* host node offset -> device */
+	struct u64map dev_by_path;	/* key of a device's path -> device */
 	struct vmap *map;
 	struct vdt_diag *d;
 };

@@ -15,34 +15,38 @@ static int node_index(const struct hostdt *h, int node)
 	return u64map_get(&h->by_offset, (uint64_t)(unsigned)node);
 }
 
-/* FNV-1a, 64 bits: the path index's key. */
-static uint64_t path_hash(const char *s, size_t len)
-{
-	uint64_t x = 0xcbf29ce484222325ULL;
-	size_t i;
+/* A path too long to index (and so are its descendants'). */
+#define PATH_UNINDEXED ((size_t)-1)
 
-	for (i = 0; i < len; i++)
-		x = (x ^ (uint8_t)s[i]) * 0x100000001b3ULL;
-	return x;
-}
-
-/* Record @node (whose parent is @parent, path @path) in every index. */
+/*
+ * Record @node (whose parent is @parent, path @path of @plen bytes, or
+ * PATH_UNINDEXED) in every index.  Two nodes with one path (siblings of
+ * one name) make the tree ambiguous: -VDT_ERR_BADDT.
+ */
 static int index_node(struct hostdt *h, int node, int parent,
 		      const char *path, size_t plen)
 {
 	uint32_t ph = fdt_get_phandle(h->fdt, node);
-	uint64_t key = path_hash(path, plen);
-	int r;
+	char other[VDT_DIAG_NODE_LEN];
+	uint64_t key;
+	int r, prev;
 
 	h->parent[h->nnodes] = parent;
 	r = u64map_put(&h->by_offset, (uint64_t)(unsigned)node, h->nnodes);
 	if (r < 0)
 		return r;
 	h->nnodes++;
-	/* On a hash collision the first node keeps the slot; lookups of the
-	 * other fall back to libfdt (see hostdt_node_by_path()). */
-	if (u64map_get(&h->by_path, key) < 0) {
-		r = u64map_put(&h->by_path, key, node);
+	if (plen != PATH_UNINDEXED) {
+		/* On a hash collision of two paths the first node keeps the
+		 * slot; the other is found through libfdt (see
+		 * hostdt_node_by_path()). */
+		key = u64map_str_key(path, plen);
+		prev = u64map_get(&h->by_path, key);
+		if (prev >= 0 &&
+		    hostdt_get_path(h, prev, other, sizeof(other)) == 0 &&
+		    strlen(other) == plen && memcmp(other, path, plen) == 0)
+			return -VDT_ERR_BADDT;
+		r = prev >= 0 ? 0 : u64map_put(&h->by_path, key, node);
 		if (r < 0)
 			return r;
 	}
@@ -106,21 +110,29 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 		stack[depth] = node;
 		/* The path, built from the parent's (the root's is ""). */
 		name = fdt_get_name(fdt, node, &nl);
-		plen[depth] = 0;
-		if (depth > 0 && plen[depth - 1] + 1 + (size_t)nl < sizeof(path)) {
+		plen[depth] = depth > 0 ? PATH_UNINDEXED : 0;
+		if (depth > 0 && plen[depth - 1] != PATH_UNINDEXED &&
+		    plen[depth - 1] + 1 + (size_t)nl < sizeof(path)) {
 			plen[depth] = plen[depth - 1] + 1 + (size_t)nl;
 			path[plen[depth - 1]] = '/';
 			memcpy(path + plen[depth - 1] + 1, name, (size_t)nl);
 		}
 		r = index_node(h, node, depth > 0 ? stack[depth - 1] : -1,
-			       depth > 0 ? path : "/", depth > 0 ? plen[depth] : 1);
-		if (fdt_getprop(fdt, node, "#iommu-cells", NULL))
-			mark_holders(h, stack, depth);
+			       depth > 0 ? path : "/",
+			       depth > 0 ? plen[depth] : 1);
+		if (r == -VDT_ERR_BADDT) {
+			path[plen[depth]] = '\0';
+			hostdt_close(h);
+			return vdt_error(d, VDT_ERR_BADDT, file, path, NULL,
+					 "two nodes have this path (siblings of one name)");
+		}
 		if (r < 0) {
 			hostdt_close(h);
 			return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
 					 "out of memory");
 		}
+		if (fdt_getprop(fdt, node, "#iommu-cells", NULL))
+			mark_holders(h, stack, depth);
 	}
 	return 0;
 }
@@ -145,7 +157,7 @@ int hostdt_node_by_phandle(const struct hostdt *h, uint32_t phandle)
 int hostdt_node_by_path(const struct hostdt *h, const char *path)
 {
 	char found[VDT_DIAG_NODE_LEN];
-	int node = u64map_get(&h->by_path, path_hash(path, strlen(path)));
+	int node = u64map_get(&h->by_path, u64map_str_key(path, strlen(path)));
 
 	if (node >= 0 && hostdt_get_path(h, node, found, sizeof(found)) == 0 &&
 	    strcmp(found, path) == 0)

@@ -96,3 +96,13 @@ int u64map_put(struct u64map *m, uint64_t key, int val)
 	m->vals[i] = val;
 	return 0;
 }
+
+uint64_t u64map_str_key(const char *s, size_t len)
+{
+	uint64_t x = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		x = (x ^ (uint8_t)s[i]) * 0x100000001b3ULL;
+	return x;
+}

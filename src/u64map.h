@@ -47,4 +47,10 @@ int u64map_get(const struct u64map *m, uint64_t key);
  */
 int u64map_put(struct u64map *m, uint64_t key, int val);
 
+/**
+ * u64map_str_key - a 64-bit key for the @len bytes at @s (FNV-1a), for
+ * maps indexed by string; equal keys do not prove equal strings
+ */
+uint64_t u64map_str_key(const char *s, size_t len);
+
 #endif /* VIOMMU_DTGEN_U64MAP_H */

@@ -108,6 +108,35 @@ START_TEST(test_open_bad_magic)
 }
 END_TEST
 
+/* Two siblings of one name (dtc merges them, so build the blob by hand):
+ * the path no longer names one node, and the tree is refused. */
+START_TEST(test_open_duplicate_path)
+{
+	char blob[512];
+	struct vdt_diag d;
+	struct hostdt h;
+
+	ck_assert_int_eq(fdt_create(blob, sizeof(blob)), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, ""), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "soc"), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "dev@1"), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "dev@1"), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_finish(blob), 0);
+	vdt_diag_init(&d);
+	ck_assert_int_eq(hostdt_open(&h, blob, fdt_totalsize(blob), "dup.dtb",
+				     &d), -VDT_ERR_BADDT);
+	ck_assert_str_eq(d.error.node, "/soc/dev@1");
+	ck_assert_ptr_nonnull(strstr(d.error.text, "two nodes have this path"));
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_phandle_index)
 {
 	struct fixture f;
@@ -764,6 +793,7 @@ Suite *hostdt_query_suite(void)
 
 	tcase_add_test(tc, test_open_truncated);
 	tcase_add_test(tc, test_open_bad_magic);
+	tcase_add_test(tc, test_open_duplicate_path);
 	tcase_add_test(tc, test_phandle_index);
 	tcase_add_loop_test(tc, test_node_by_path, 0, N(by_path_cases));
 	tcase_add_test(tc, test_node_by_long_path);
