@@ -362,14 +362,14 @@ static void print_report(const struct vmap *m)
 	const struct vmap_entry *e;
 	int i, j;
 
-	fprintf(stderr, "%-10s %-10s %-10s %-28s %s\n", "vID", "pID", "mask",
-		"pIOMMU", "node (host)");
+	fprintf(stderr, "%-10s %-10s %-8s %-10s %-28s %s\n", "vID", "pID",
+		"count", "mask", "pIOMMU", "node (host)");
 	for (i = 0; i < m->nentries; i++) {
 		e = &m->entries[i];
 		for (j = 0; j < e->ndevs; j++)
 			fprintf(stderr, "0x%-8" PRIx32 " 0x%-8" PRIx32
-				" 0x%-8" PRIx32 " %-28s %s (%s)\n",
-				e->vid, e->pid, e->mask,
+				" %-8" PRIu32 " 0x%-8" PRIx32 " %-28s %s (%s)\n",
+				e->vid, e->pid, e->count, e->mask,
 				m->iommus[e->iommu].path,
 				m->devices[e->devs[j]].node,
 				m->devices[e->devs[j]].host);
