@@ -350,7 +350,8 @@ static int unique_path(struct run *r, const char *path)
 	uint64_t key = u64map_str_key(path, strlen(path));
 	int prev = u64map_get(&r->dev_by_path, key);
 
-	if (prev >= 0 && strcmp(r->map->devices[prev].node, path) == 0)
+	if (prev >= 0 && r->map->devices[prev].node &&
+	    strcmp(r->map->devices[prev].node, path) == 0)
 		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, path, NULL,
 				 "two nodes have this path (siblings of one name)");
 	if (prev < 0 && u64map_put(&r->dev_by_path, key, r->ndevs) < 0)
