@@ -196,15 +196,6 @@ static int device_arrays(struct run *r, struct device *dev)
 	return 0;
 }
 
-static int live_map_entries(const struct device *dev)
-{
-	int i, n = 0;
-
-	for (i = 0; i < dev->nmap; i++)
-		n += dev->map[i].eff_length != 0;
-	return n;
-}
-
 /*
  * Rules 2, 4 and 5 for one device: what the host says (the only source of
  * physical IDs), what the partial node already says (pins, or copies that
@@ -213,7 +204,7 @@ static int live_map_entries(const struct device *dev)
 static int read_partial_side(struct run *r, struct device *dev,
 			     const struct pfix_where *w)
 {
-	int kind, live = live_map_entries(dev), rc;
+	int kind, live = hostdt_map_live(dev->map, dev->nmap), rc;
 	const char *force = "xen,force-assign-without-iommu";
 
 	kind = phandle_fix_read_iommus(r->pfdt, dev->node,

@@ -27,15 +27,6 @@ struct copy_level {
 	int mask_done;
 };
 
-static int live_entries(const struct device *dev)
-{
-	int i, n = 0;
-
-	for (i = 0; i < dev->nmap; i++)
-		n += dev->map[i].eff_length != 0;
-	return n;
-}
-
 /* "iommus" = <vIOMMU vID> per host specifier. */
 static int write_iommus(const struct run *r, void *out,
 			const struct device *dev, uint32_t *vids)
@@ -56,7 +47,7 @@ static int write_map(const struct run *r, void *out, const struct device *dev,
 {
 	int i;
 
-	if (live_entries(dev) == 0)
+	if (hostdt_map_live(dev->map, dev->nmap) == 0)
 		return 0;
 	for (i = 0; i < dev->nmap; i++)
 		vids[i] = dev->map_keys[i] >= 0 ?
@@ -71,7 +62,7 @@ static int write_mask(const struct run *r, void *out, const struct device *dev)
 	const void *p;
 	int len;
 
-	if (live_entries(dev) == 0)
+	if (hostdt_map_live(dev->map, dev->nmap) == 0)
 		return 0;
 	p = fdt_getprop(r->host.fdt, dev->host, "iommu-map-mask", &len);
 	return p ? fdt_property(out, "iommu-map-mask", p, len) : 0;

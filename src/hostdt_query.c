@@ -462,6 +462,15 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 	return n;
 }
 
+int hostdt_map_live(const struct hostdt_map_entry *map, int n)
+{
+	int i, live = 0;
+
+	for (i = 0; i < n; i++)
+		live += map[i].eff_length != 0;
+	return live;
+}
+
 /* Read an address or size of @cells (<= 2) cells. */
 static uint64_t read_cells(const fdt32_t *p, int cells)
 {

@@ -160,6 +160,12 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 		     struct vdt_diag *d);
 
 /**
+ * hostdt_map_live - how many of the @n entries at @map a RID can reach
+ * (those with a non-zero effective length)
+ */
+int hostdt_map_live(const struct hostdt_map_entry *map, int n);
+
+/**
  * hostdt_reg_base - @node's first "reg" address as a CPU physical address
  * @base: receives it
  *

@@ -205,10 +205,8 @@ static int read_map_pins(const fdt32_t *p, int n, uint32_t viommu_phandle,
 			 uint32_t *pins, const struct pfix_where *w,
 			 struct vdt_diag *d)
 {
-	int i, j = 0, live = 0;
+	int i, j = 0, live = hostdt_map_live(map, nmap);
 
-	for (i = 0; i < nmap; i++)
-		live += map[i].eff_length != 0;
 	if (n != live)
 		return vdt_error(d, VDT_ERR_INPUT, w->file, w->node,
 				 "iommu-map",
@@ -326,12 +324,10 @@ int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
 				const struct hostdt_map_entry *map, int nmap,
 				const uint32_t *vids)
 {
+	int i, r, n = hostdt_map_live(map, nmap);
 	fdt32_t *cells;
-	int i, n = 0, r;
 	void *p;
 
-	for (i = 0; i < nmap; i++)
-		n += map[i].eff_length != 0;
 	r = fdt_property_placeholder(fdt, "iommu-map", 16 * n, &p);
 	if (r < 0)
 		return r;
