@@ -376,6 +376,19 @@ static void print_report(const struct vmap *m)
 	}
 }
 
+/* -v: what was done, in one line. */
+static void print_summary(const struct cli *c, const struct vmap *m)
+{
+	unsigned long long vids = 0;
+	int i;
+
+	for (i = 0; i < m->nentries; i++)
+		vids += m->entries[i].count;
+	fprintf(stderr, PROG ": %d passthrough devices, %d map entries, %llu vIDs%s\n",
+		m->ndevices, m->nentries, vids,
+		c->check ? "; --check: nothing written" : "");
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -633,9 +646,7 @@ static int run(const struct cli *c)
 	if (rc >= 0 && c->report)
 		print_report(&res.map);
 	if (rc >= 0 && c->verbose)
-		fprintf(stderr, PROG ": %d passthrough devices, %d vIDs%s\n",
-			res.map.ndevices, res.map.nentries,
-			c->check ? "; --check: nothing written" : "");
+		print_summary(c, &res.map);
 	if (rc >= 0 && !c->check)
 		fileio_commit(outs, nouts, &d);	/* an error lands in d */
 	rc = report_diag(c, &d);
