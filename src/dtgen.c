@@ -41,7 +41,8 @@ static int check_opts(const struct dtgen_opts *o, struct vdt_diag *d)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--vid-base 0x%x is outside the vID space of --vid-bits %u",
 				 o->vid_base, o->vid_bits);
-	if (o->viommu.phandle == 0 || o->viommu.phandle == (uint32_t)-1)
+	if (o->viommu.phandle == 0 || o->viommu.phandle == (uint32_t)-1 ||
+	    o->viommu.phandle == PFIX_GUEST_PHANDLE_GIC)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--viommu-phandle 0x%x is not a valid phandle",
 				 o->viommu.phandle);
@@ -93,7 +94,7 @@ static int warn_iommu(struct run *r, int iommu, const char *path)
 	if (u64map_put(&r->warned, (uint64_t)iommu, 1) < 0)
 		return dtgen_nomem(r);
 	if (hostdt_get_path(&r->host, iommu, ipath, sizeof(ipath)) < 0)
-		return dtgen_nomem(r);
+		strcpy(ipath, "<an IOMMU with a long path>");
 	vdt_warn(r->d, r->host.file, ipath, "status",
 		 "IOMMU is disabled; %s relies on it", path);
 	return 0;
@@ -132,12 +133,11 @@ void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len)
 		snprintf(buf, len, "%s pID 0x%x", ipath, k->pid);
 }
 
-/* Who pinned key @key: a device of the partial DT. */
-static const char *pinner(const struct run *r, int key)
+const char *dtgen_pinner(const struct run *r, int key)
 {
 	int tag = r->ids.keys[key].pin_tag;
 
-	return tag >= 0 ? r->map->devices[tag].node : "?";
+	return tag >= 0 ? r->map->devices[tag].node : "the lock file";
 }
 
 /* Pin the run of @key that puts @vid at @offset, for device @di. */
@@ -164,7 +164,7 @@ static int pin(struct run *r, int di, int key, uint32_t offset, uint32_t vid,
 		return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, node, prop,
 				 "%s pinned twice: to vID 0x%x here and to vID 0x%x by %s",
 				 here, vid, r->ids.keys[key].vid + offset,
-				 pinner(r, key));
+				 dtgen_pinner(r, key));
 	vid -= offset;
 	for (offset = 0; offset < r->ids.keys[key].count; offset++) {
 		owner = idalloc_owner(&r->ids, vid + offset);
@@ -177,7 +177,7 @@ static int pin(struct run *r, int di, int key, uint32_t offset, uint32_t vid,
 	dtgen_key_desc(r, owner, there, sizeof(there));
 	return vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, node, prop,
 			 "vID 0x%x pinned to %s here and to %s by %s",
-			 vid + offset, here, there, pinner(r, owner));
+			 vid + offset, here, there, dtgen_pinner(r, owner));
 }
 
 /* The arrays a device needs once its host node is known. */
@@ -232,6 +232,24 @@ static int read_partial_side(struct run *r, struct device *dev,
 	vdt_hint(r->d, "add %s to pass it through without one (unsafe for a device that can do DMA)",
 		 force);
 	return -VDT_ERR_INPUT;
+}
+
+/* libfdt also finds "/soc/eth" for /soc/eth@1, or "//soc": the map, the
+ * allow list and the messages need the node's one full path. */
+static int check_canonical(struct run *r, const char *path, const char *hpath,
+			   int hnode)
+{
+	char full[VDT_DIAG_NODE_LEN];
+
+	if (hostdt_get_path(&r->host, hnode, full, sizeof(full)) < 0)
+		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile, path,
+				 "xen,path", "host paths longer than %d bytes are not supported",
+				 VDT_DIAG_NODE_LEN - 1);
+	if (strcmp(full, hpath) != 0)
+		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
+				 "xen,path", "%s is not the full path of host node %s",
+				 hpath, full);
+	return 0;
 }
 
 /* Whether @hpath is one of the allowed paths (any, without a list). */
@@ -305,7 +323,9 @@ static int read_device(struct run *r, int node, const char *path)
 				 "xen,path", "host node %s not found in %s",
 				 hpath, r->host.file);
 	dev->host = hnode;
-	rc = check_isolation(r, di, path, hpath);
+	rc = check_canonical(r, path, hpath, hnode);
+	if (rc >= 0)
+		rc = check_isolation(r, di, path, hpath);
 	if (rc < 0)
 		return rc;
 	dev->nspecs = hostdt_iommus(&r->host, hnode, &dev->specs, r->d);
@@ -533,7 +553,9 @@ static int map_iommu(struct run *r, struct u64map *seen, int iommu)
 	i = r->map->niommus;
 	mi = &r->map->iommus[i];
 	if (hostdt_get_path(&r->host, iommu, path, sizeof(path)) < 0)
-		return dtgen_nomem(r);
+		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->host.file, NULL,
+				 NULL, "an IOMMU's path is longer than %d bytes",
+				 VDT_DIAG_NODE_LEN - 1);
 	rc = hostdt_reg_base(&r->host, iommu, &mi->base, r->d);
 	if (rc < 0)
 		return rc;
@@ -544,13 +566,38 @@ static int map_iommu(struct run *r, struct u64map *seen, int iommu)
 	return i;
 }
 
-/* Append device @di to the entry of key @k, once. */
-static void entry_add_device(struct vmap *m, int k, int di)
+static void count_device(struct vmap_entry *e, int di)
 {
-	struct vmap_entry *e = &m->entries[k];
+	(void)di;
+	e->ndevs++;
+}
 
-	if (e->devs && (e->ndevs == 0 || e->devs[e->ndevs - 1] != di))
-		e->devs[e->ndevs++] = di;
+static void add_device(struct vmap_entry *e, int di)
+{
+	e->devs[e->ndevs++] = di;
+}
+
+/* Call @visit for each (entry of key k, device using k), once per pair,
+ * devices in document order; @last is scratch, one int per key. */
+static void visit_users(struct run *r, int *last,
+			void (*visit)(struct vmap_entry *, int))
+{
+	const struct device *dev;
+	int di, i, k;
+
+	for (k = 0; k < r->ids.nkeys; k++)
+		last[k] = -1;
+	for (di = 0; di < r->ndevs; di++) {
+		dev = &r->devs[di];
+		for (i = 0; dev->rewrite && i < dev->nspecs + dev->nmap; i++) {
+			k = i < dev->nspecs ? dev->keys[i] :
+					      dev->map_keys[i - dev->nspecs];
+			if (k < 0 || last[k] == di)
+				continue;
+			last[k] = di;
+			visit(&r->map->entries[k], di);
+		}
+	}
 }
 
 /* The map model: one entry per key, sorted by vID, with its devices. */
@@ -559,12 +606,17 @@ static int build_map(struct run *r)
 	struct vmap *m = r->map;
 	struct vmap_entry *e;
 	struct u64map seen;
-	int k, di, i, rc = 0;
+	int k, rc = 0, *last;
 
 	m->entries = calloc((size_t)r->ids.nkeys + 1, sizeof(*m->entries));
 	m->iommus = calloc((size_t)r->ids.nkeys + 1, sizeof(*m->iommus));
-	if (!m->entries || !m->iommus)
+	last = malloc(((size_t)r->ids.nkeys + 1) * sizeof(*last));
+	if (!m->entries || !m->iommus || !last) {
+		free(last);
 		return dtgen_nomem(r);
+	}
+	/* Devices per key: count, then fill. */
+	visit_users(r, last, count_device);
 	u64map_init(&seen);
 	for (k = 0; k < r->ids.nkeys && rc >= 0; k++) {
 		e = &m->entries[k];
@@ -573,25 +625,18 @@ static int build_map(struct run *r)
 		e->pid = r->ids.keys[k].pid;
 		e->mask = r->ids.keys[k].mask;
 		e->iommu = rc = map_iommu(r, &seen, r->ids.keys[k].iommu);
-		e->devs = malloc(((size_t)m->ndevices + 1) * sizeof(*e->devs));
+		e->devs = malloc(((size_t)e->ndevs + 1) * sizeof(*e->devs));
+		e->ndevs = 0;
 		if (!e->devs)
 			rc = dtgen_nomem(r);
 		m->nentries++;
 	}
 	u64map_free(&seen);
+	if (rc >= 0)
+		visit_users(r, last, add_device);
+	free(last);
 	if (rc < 0)
 		return rc;
-	/* Devices per key, document order, each once. */
-	for (di = 0; di < r->ndevs; di++) {
-		if (!r->devs[di].rewrite)
-			continue;
-		for (i = 0; i < r->devs[di].nspecs; i++)
-			entry_add_device(m, r->devs[di].keys[i], di);
-		for (i = 0; i < r->devs[di].nmap; i++)
-			if (r->devs[di].map_keys[i] >= 0)
-				entry_add_device(m, r->devs[di].map_keys[i],
-						 di);
-	}
 	qsort(m->entries, (size_t)m->nentries, sizeof(*m->entries),
 	      cmp_entry_vid);
 	return 0;
@@ -663,11 +708,12 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 	if (rc < 0)
 		return rc;
 	if (r->viommu_node >= 0 &&
-	    fdt_parent_offset(r->pfdt, r->viommu_node) != r->passthrough) {
+	    (fdt_parent_offset(r->pfdt, r->viommu_node) != r->passthrough ||
+	     fdt_first_subnode(r->pfdt, r->viommu_node) >= 0)) {
 		fdt_get_path(r->pfdt, r->viommu_node, path, sizeof(path));
 		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
 				 "phandle",
-				 "a vIOMMU node must be a child of /passthrough");
+				 "a vIOMMU node must be a child of /passthrough, without children of its own");
 	}
 	return r->o->no_viommu_node ? 0 : check_viommu_name(r);
 }

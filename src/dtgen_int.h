@@ -54,6 +54,12 @@ struct run {
 int dtgen_nomem(struct run *r);
 
 /**
+ * dtgen_pinner - the partial DT's device that pinned key @key, for
+ * messages ("the lock file" when the lock gave it)
+ */
+const char *dtgen_pinner(const struct run *r, int key);
+
+/**
  * dtgen_key_desc - describe key @key for a message, e.g.
  * "/iommu@4f000000 pID 0x10" or "/iommu@4f000000 pIDs 0x0-0xff"
  */

@@ -8,29 +8,50 @@
 
 #include "dtgen_int.h"
 
-/* The partial DT's device that pinned key @key, for messages. */
-static const char *pin_owner(const struct run *r, int key)
-{
-	int tag = r->ids.keys[key].pin_tag;
-
-	return tag >= 0 ? r->map->devices[tag].node : "?";
-}
-
 /* The first device the lock entry @e lists, for messages. */
 static const char *lock_user(const struct vmap *lk, const struct vmap_entry *e)
 {
 	return e->ndevs > 0 ? lk->devices[e->devs[0]].node : "no device";
 }
 
-/* The key of the current inputs that lock entry @e stands for, or < 0. */
-static int lock_key(const struct run *r, const struct vmap_entry *e)
+/*
+ * The key of the current inputs that lock entry @e stands for, or < 0;
+ * @offset: where the entry's first pID lies in it (a single pID may since
+ * have become part of a range).
+ */
+static int lock_key(const struct run *r, const struct vmap_entry *e,
+		    uint32_t *offset)
 {
-	const char *path = r->o->lock->iommus[e->iommu].path;
-	int iommu = path ? hostdt_node_by_path(&r->host, path) : -1;
+	int iommu = hostdt_node_by_path(&r->host,
+					r->o->lock->iommus[e->iommu].path);
 
+	*offset = 0;
 	if (iommu < 0)
 		return -VDT_ERR_NOTFOUND;
-	return idalloc_find(&r->ids, iommu, e->pid, e->count, e->mask);
+	return idalloc_lookup(&r->ids, iommu, e->pid, e->count, e->mask,
+			      offset);
+}
+
+/* A single pID of the lock now lies inside a range: keep its vID if the
+ * range can be placed around it, else say that it moves. */
+static int keep_in_range(struct run *r, const struct vmap_entry *e, int key,
+			 uint32_t offset)
+{
+	const struct idalloc_key *k = &r->ids.keys[key];
+	char what[VDT_DIAG_NODE_LEN];
+	int rc = -VDT_ERR_CONFLICT;
+
+	if (k->state == IDALLOC_FREE && e->vid >= offset)
+		rc = idalloc_pin(&r->ids, key, e->vid - offset, -1);
+	if (rc == -VDT_ERR_NOMEM)
+		return dtgen_nomem(r);
+	if (rc == 0 || (k->state != IDALLOC_FREE && k->vid + offset == e->vid))
+		return 0;
+	dtgen_key_desc(r, key, what, sizeof(what));
+	vdt_warn(r->d, r->o->lock_name, NULL, NULL,
+		 "vID 0x%x of pID 0x%x (used by %s) cannot be kept: the ID now belongs to %s, placed elsewhere",
+		 e->vid, e->pid, lock_user(r->o->lock, e), what);
+	return 0;
 }
 
 /* A lock vID is pinned in the partial DT for another key. */
@@ -48,7 +69,14 @@ static int lock_conflict(struct run *r, const struct vmap_entry *e, int key)
 				 NULL, "vID 0x%x cannot be kept", e->vid);
 	dtgen_key_desc(r, key, here, sizeof(here));
 	dtgen_key_desc(r, owner, there, sizeof(there));
-	vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, pin_owner(r, owner), NULL,
+	/* Taken by a range the lock itself placed (see keep_in_range()). */
+	if (r->ids.keys[owner].pin_tag < 0) {
+		vdt_warn(r->d, r->o->lock_name, NULL, NULL,
+			 "vID 0x%x of %s (used by %s) cannot be kept: %s took it",
+			 e->vid, here, lock_user(lk, e), there);
+		return 0;
+	}
+	vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, dtgen_pinner(r, owner), NULL,
 		  "vID 0x%x is pinned here for %s, but %s gives it to %s, used by %s",
 		  e->vid + i - 1, there, r->o->lock_name, here,
 		  lock_user(lk, e));
@@ -61,6 +89,7 @@ int dtgen_apply_lock(struct run *r)
 	const struct vmap *lk = r->o->lock;
 	const struct vmap_entry *e;
 	const char *path;
+	uint32_t offset;
 	int i, key, rc;
 
 	for (i = 0; i < lk->nentries; i++) {
@@ -71,7 +100,13 @@ int dtgen_apply_lock(struct run *r)
 					 NULL, NULL,
 					 "entry for vID 0x%x names no IOMMU path (a binary map cannot be a lock file)",
 					 e->vid);
-		key = lock_key(r, e);
+		key = lock_key(r, e, &offset);
+		if (key >= 0 && r->ids.keys[key].count != e->count) {
+			rc = keep_in_range(r, e, key, offset);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (key < 0) {
 			vdt_info(r->d, r->o->lock_name, NULL, NULL,
 				 "vID 0x%x (%s pID 0x%x, used by %s) is gone: freed",
@@ -85,7 +120,7 @@ int dtgen_apply_lock(struct run *r)
 					 "vID 0x%x of %s pID 0x%x: pinned to 0x%x by %s instead",
 					 e->vid, path, e->pid,
 					 r->ids.keys[key].vid,
-					 pin_owner(r, key));
+					 dtgen_pinner(r, key));
 			continue;
 		}
 		rc = idalloc_pin(&r->ids, key, e->vid, -1);

@@ -120,17 +120,30 @@ static void first_line(int fd, char *buf, size_t len)
 		*nl = '\0';
 }
 
+/* dtc's message @line with "<stdin>" replaced by the input's @name. */
+static const char *stdin_named(const char *line, const char *name, char *buf,
+			       size_t len)
+{
+	const char *at = strstr(line, "<stdin>");
+
+	if (!at)
+		return line;
+	snprintf(buf, len, "%.*s%s%s", (int)(at - line), line, name,
+		 at + strlen("<stdin>"));
+	return buf;
+}
+
 /*
  * Run dtc with @argv, standard input from @in_fd, and collect its standard
  * output into @out.  Its standard error goes to an unlinked file, so that
  * reading one pipe cannot deadlock.
  */
 static int run_dtc(char *const argv[], int in_fd, const char *name,
-		   struct vbuf *out, struct vdt_diag *d)
+		   size_t max, struct vbuf *out, struct vdt_diag *d)
 {
 	posix_spawn_file_actions_t fa;
 	int pipefd[2], err_fd, status, rc;
-	char line[VDT_DIAG_MSG_LEN - 32];
+	char line[VDT_DIAG_MSG_LEN - 32], named[VDT_DIAG_MSG_LEN - 32];
 	pid_t pid;
 
 	err_fd = anon_file("", 0);
@@ -158,23 +171,25 @@ static int run_dtc(char *const argv[], int in_fd, const char *name,
 			vdt_hint(d, "DTS input and output need dtc on PATH (Debian package device-tree-compiler), or use DTB files");
 		return -VDT_ERR_IO;
 	}
-	rc = read_fd(pipefd[0], name, FILEIO_MAX_DTC_OUTPUT, out, d);
+	rc = read_fd(pipefd[0], name, max, out, d);
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (rc >= 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		first_line(err_fd, line, sizeof(line));
 		rc = vdt_error(d, VDT_ERR_BADDT, name, NULL, NULL, "dtc: %s",
-			       line[0] ? line : "failed");
+			       line[0] ? stdin_named(line, name, named,
+						     sizeof(named)) :
+					 "failed");
 	}
 	close(err_fd);
 	return rc;
 }
 
-/* Run dtc on @data (fed through standard input). */
+/* Run dtc on @data (fed through standard input), at most @max bytes out. */
 static int dtc_convert(const void *data, size_t len, const char *from,
-		       const char *to, const char *name, struct vbuf *out,
-		       struct vdt_diag *d)
+		       const char *to, const char *name, size_t max,
+		       struct vbuf *out, struct vdt_diag *d)
 {
 	char *argv[] = { "dtc", "-q", "-I", (char *)from, "-O", (char *)to,
 			 "-o", "-", "-", NULL };
@@ -182,18 +197,39 @@ static int dtc_convert(const void *data, size_t len, const char *from,
 
 	if (fd < 0)
 		return io_error(d, name, "cannot create a temporary file");
-	rc = run_dtc(argv, fd, name, out, d);
+	rc = run_dtc(argv, fd, name, max, out, d);
 	close(fd);
 	return rc;
+}
+
+/*
+ * A DTS input must not make dtc read other files: /include/ and /incbin/
+ * would copy any file the tool can read into a guest's tree.
+ */
+static int check_source(const struct vbuf *src, const char *name,
+			struct vdt_diag *d)
+{
+	static const char *const directives[] = { "/include/", "/incbin/" };
+	size_t i;
+
+	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+		if (!src->len || !memmem(src->data, src->len, directives[i],
+					 strlen(directives[i])))
+			continue;
+		vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
+			  "DTS input may not use %s: it would read other files",
+			  directives[i]);
+		vdt_hint(d, "compile the tree to a DTB yourself and pass that");
+		return -VDT_ERR_INPUT;
+	}
+	return 0;
 }
 
 int fileio_load_dt(const char *path, const char *name, size_t max,
 		   void **blob, size_t *size, struct vdt_diag *d)
 {
-	char *argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-",
-			 (char *)path, NULL };
-	int stdin_in = strcmp(path, "-") == 0, fd, rc;
 	struct vbuf raw, dtb;
+	int rc;
 
 	vbuf_init(&raw);
 	vbuf_init(&dtb);
@@ -207,17 +243,11 @@ int fileio_load_dt(const char *path, const char *name, size_t max,
 		*size = raw.len;
 		return 0;
 	}
-	/* Source: dtc reads a named file itself, so its messages name it. */
-	if (stdin_in) {
-		rc = dtc_convert(raw.data, raw.len, "dts", "dtb", name, &dtb,
-				 d);
-	} else {
-		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		rc = fd < 0 ? io_error(d, name, "cannot open /dev/null") :
-			      run_dtc(argv, fd, name, &dtb, d);
-		if (fd >= 0)
-			close(fd);
-	}
+	/* Source: dtc compiles exactly the bytes checked here. */
+	rc = check_source(&raw, name, d);
+	if (rc >= 0)
+		rc = dtc_convert(raw.data, raw.len, "dts", "dtb", name, max,
+				 &dtb, d);
 	vbuf_free(&raw);
 	if (rc < 0) {
 		vbuf_free(&dtb);
@@ -235,7 +265,8 @@ int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
 	int rc;
 
 	vbuf_init(&dts);
-	rc = dtc_convert(blob, size, "dtb", "dts", name, &dts, d);
+	rc = dtc_convert(blob, size, "dtb", "dts", name, FILEIO_MAX_DTC_OUTPUT,
+			 &dts, d);
 	if (rc < 0) {
 		vbuf_free(&dts);
 		return rc;

@@ -237,7 +237,7 @@ static const char *path_or_marker(const struct hostdt *h, int node, char *buf,
 
 /* The referenced IOMMU's #iommu-cells, or an error naming both nodes. */
 static int iommu_cells(const struct hostdt *h, int iommu, const char *npath,
-		       struct vdt_diag *d)
+		       const char *prop, struct vdt_diag *d)
 {
 	char ipath[VDT_DIAG_NODE_LEN];
 	const fdt32_t *p;
@@ -247,16 +247,16 @@ static int iommu_cells(const struct hostdt *h, int iommu, const char *npath,
 	p = fdt_getprop(h->fdt, iommu, "#iommu-cells", &len);
 	path_or_marker(h, iommu, ipath, sizeof(ipath));
 	if (!p)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, prop,
 				 "IOMMU %s has no #iommu-cells", ipath);
 	if (len != 4)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
+		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, prop,
 				 "#iommu-cells of IOMMU %s is %d bytes long, not 4",
 				 ipath, len);
 	cells = fdt32_to_cpu(*p);
 	if (cells > 2)
 		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, npath,
-				 "iommus",
+				 prop,
 				 "#iommu-cells = %u of IOMMU %s is not supported (0, 1 or 2)",
 				 cells, ipath);
 	return (int)cells;
@@ -297,7 +297,7 @@ int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 					 "phandle 0x%x (specifier %d) does not refer to any node",
 					 ph, n);
 		}
-		cells = iommu_cells(h, iommu, npath, d);
+		cells = iommu_cells(h, iommu, npath, "iommus", d);
 		if (cells < 0) {
 			free(out);
 			return cells;
@@ -433,6 +433,13 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 					 "iommu-map",
 					 "phandle 0x%x (entry %d) does not refer to any node",
 					 ph, i);
+		}
+		/* Entries are 4 cells whatever the IOMMU says, but the target
+		 * must be one (isolation knows IOMMUs by #iommu-cells). */
+		r = iommu_cells(h, e[i].iommu, npath, "iommu-map", d);
+		if (r < 0) {
+			free(e);
+			return r;
 		}
 		if ((e[i].length && e[i].rid_base > UINT32_MAX - (e[i].length - 1)) ||
 		    (e[i].length && e[i].pid_base > UINT32_MAX - (e[i].length - 1))) {

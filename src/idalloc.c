@@ -181,14 +181,36 @@ static int add_key(struct idalloc *a, int iommu, uint32_t pid, uint32_t count,
 	return a->nkeys++;
 }
 
+/* The declared range a reference belongs to, or NULL (see idalloc_key()). */
+static struct idalloc_range *range_for(const struct idalloc *a, int iommu,
+				       uint32_t pid, uint32_t count,
+				       uint32_t mask)
+{
+	struct idalloc_range *r = mask ? NULL : range_of(a, iommu, pid);
+
+	return r && (count == 1 || (r->pid == pid && r->count == count)) ?
+		       r : NULL;
+}
+
+int idalloc_lookup(const struct idalloc *a, int iommu, uint32_t pid,
+		   uint32_t count, uint32_t mask, uint32_t *offset)
+{
+	const struct idalloc_range *r = range_for(a, iommu, pid, count, mask);
+
+	*offset = r ? pid - r->pid : 0;
+	if (r)
+		return r->key >= 0 ? r->key : -VDT_ERR_NOTFOUND;
+	return idalloc_find(a, iommu, pid, count, mask);
+}
+
 int idalloc_key(struct idalloc *a, int iommu, uint32_t pid, uint32_t count,
 		uint32_t mask, int tag, uint32_t *offset)
 {
-	struct idalloc_range *r = mask ? NULL : range_of(a, iommu, pid);
+	struct idalloc_range *r = range_for(a, iommu, pid, count, mask);
 	int k;
 
 	*offset = 0;
-	if (r && (count == 1 || (r->pid == pid && r->count == count))) {
+	if (r) {
 		if (r->key < 0) {
 			k = add_key(a, iommu, r->pid, r->count, 0, tag);
 			if (k < 0)

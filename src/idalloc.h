@@ -126,6 +126,19 @@ int idalloc_key(struct idalloc *a, int iommu, uint32_t pid, uint32_t count,
 		uint32_t mask, int tag, uint32_t *offset);
 
 /**
+ * idalloc_lookup - the existing key that idalloc_key() would give
+ * (@iommu, @pid, @count, @mask): a single unmasked pID inside a declared
+ * range gives the range's key
+ * @offset: receives the position of @pid within the key's run
+ *
+ * returns:
+ *	the key's index (>= 0)
+ *	-VDT_ERR_NOTFOUND, if no such key was made
+ */
+int idalloc_lookup(const struct idalloc *a, int iommu, uint32_t pid,
+		   uint32_t count, uint32_t mask, uint32_t *offset);
+
+/**
  * idalloc_find - the existing key (@iommu, @pid, @count, @mask)
  *
  * returns:

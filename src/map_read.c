@@ -321,15 +321,6 @@ static int read_mapping(struct rd *r, const char *where,
 	return 0;
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
-
 /*
  * @p (@*cap elements of @size) with room for element @n: the block, maybe
  * moved, or NULL (out of memory recorded; @p is still valid).
@@ -363,7 +354,7 @@ static int add_iommu(struct rd *r, char *path, uint64_t base,
 		     const char *where, const yaml_mark_t *mark)
 {
 	struct vmap *m = r->m;
-	uint64_t h = path ? hash_str(path) : base;
+	uint64_t h = path ? u64map_str_key(path, strlen(path)) : base;
 	struct u64map *idx = path ? &r->iommu_by_path : &r->iommu_by_base;
 	void *q;
 	int i = u64map_get(idx, h), first = i, rc;
@@ -404,7 +395,7 @@ static int add_device(struct rd *r, char *node, char *host, const char *where,
 		      const yaml_mark_t *mark)
 {
 	struct vmap *m = r->m;
-	uint64_t h = hash_str(node);
+	uint64_t h = u64map_str_key(node, strlen(node));
 	void *q;
 	int i = u64map_get(&r->dev_by_path, h), first = i, rc;
 

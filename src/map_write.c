@@ -97,6 +97,12 @@ int map_prefix_ok(const char *prefix)
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
 		if (strcmp(prefix, keywords[i]) == 0)
 			return 0;
+	/* Reserved names: _X... and __... (C), ..._t (POSIX; the header
+	 * includes <stdint.h>, whose uint32_t and the like would clash). */
+	if ((prefix[0] == '_' && (prefix[1] == '_' ||
+				  (prefix[1] >= 'A' && prefix[1] <= 'Z'))) ||
+	    (n >= 2 && strcmp(prefix + n - 2, "_t") == 0))
+		return 0;
 	return 1;
 }
 

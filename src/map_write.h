@@ -54,7 +54,7 @@ const char *map_format_name(int fmt);
 /**
  * map_prefix_ok - whether @prefix may name the C form's declarations:
  * a C identifier of at most MAP_PREFIX_MAX characters that is not a
- * keyword
+ * keyword, not reserved (_X..., __...) and not a POSIX type name (..._t)
  *
  * returns: 1 or 0
  */

@@ -3,13 +3,16 @@
  * viommu-dtgen: the command-line tool.  Options, file I/O, messages and
  * exit codes only; everything else is the library's (dtgen.h).
  */
+#define _XOPEN_SOURCE 700	/* realpath() */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dtgen.h"
@@ -396,6 +399,61 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* @path with its directory made absolute and free of links, or NULL. */
+static char *canonical(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], real[PATH_MAX], *out;
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n >= sizeof(dir))
+		return NULL;
+	memcpy(dir, slash ? path : ".", slash ? n : 1);
+	dir[slash ? n : 1] = '\0';
+	if (slash && n == 0)
+		strcpy(dir, "/");
+	if (!realpath(dir, real))
+		return NULL;
+	out = malloc(strlen(real) + strlen(slash ? slash : path) + 2);
+	if (out)
+		sprintf(out, "%s/%s", real, slash ? slash + 1 : path);
+	return out;
+}
+
+/* Whether two output names are one file: the same existing file, or the
+ * same name in the same directory. */
+static int same_output(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ca, *cb;
+	int same;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return 0;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ca = canonical(a);
+	cb = canonical(b);
+	same = ca && cb && strcmp(ca, cb) == 0;
+	free(ca);
+	free(cb);
+	return same;
+}
+
+/* How many inputs are named '-'. */
+static int stdin_users(const struct cli *c)
+{
+	const char *in[] = { c->host, c->partial, c->lock, c->allow_list };
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		n += in[i] && strcmp(in[i], "-") == 0;
+	return n;
+}
+
 /* Checks across options; 0 or EXIT_USAGE. */
 static int check_cli(const struct cli *c)
 {
@@ -412,9 +470,8 @@ static int check_cli(const struct cli *c)
 	if (!c->output && !c->nmaps && !c->check && !c->report)
 		return usage_error("nothing to do: give -o, --map, --check or --report%s",
 				   "");
-	if (c->lock && strcmp(c->lock, "-") == 0 &&
-	    strcmp(c->partial, "-") == 0)
-		return usage_error("--lock and --partial cannot both read standard input%s",
+	if (stdin_users(c) > 1)
+		return usage_error("only one of --host, --partial, --lock and --allow-list may read standard input%s",
 				   "");
 	if (c->output)
 		outs[n++] = c->output;
@@ -423,7 +480,7 @@ static int check_cli(const struct cli *c)
 	/* Two outputs may share a device such as /dev/null, not a file. */
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
-			if (strcmp(outs[i], outs[j]) == 0 &&
+			if (same_output(outs[i], outs[j]) &&
 			    (strcmp(outs[i], "-") == 0 ||
 			     !fileio_in_place(outs[i])))
 				return usage_error("'%s' is named for two outputs",
@@ -641,7 +698,8 @@ static int run(const struct cli *c)
 		rc = load_inputs(c, &host, &partial, &d);
 	if (rc >= 0)
 		rc = dtgen_run(&opts, &host, &partial, &res, &d);
-	if (rc >= 0 && !c->check)
+	/* --check renders too: the writers' checks are checks. */
+	if (rc >= 0)
 		rc = render(c, &res, bufs, outs, &nouts, &d);
 	if (rc >= 0 && c->report)
 		print_report(&res.map);

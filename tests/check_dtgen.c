@@ -975,11 +975,32 @@ START_TEST(test_no_viommu_node_removes)
 	o.no_viommu_node = 1;
 	assert_ok(run_with(host_dts, DEV("a@1000", "")
 			   "\t\tiommu@4040000 { compatible = \"arm,smmu-v3\";"
-			   " phandle = <0xfdea>; sub { }; };\n", &o, &res, &d), &d);
+			   " phandle = <0xfdea>; };\n", &o, &res, &d), &d);
 	assert_vids(&res, "/passthrough/a@1000", v0, 1);
 	ck_assert_int_lt(fdt_path_offset(res.fdt, "/passthrough/iommu@4040000"), 0);
 	ck_assert_int_lt(fdt_node_offset_by_phandle(res.fdt, 0xfdea), 0);
 	ck_assert_int_eq(fdt_check_full(res.fdt, res.size), 0);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A device hidden inside an earlier run's vIOMMU node would be mapped and
+ * then dropped with the node: such a node is refused. */
+START_TEST(test_viommu_node_with_child)
+{
+	struct dtgen_result res;
+	struct dtgen_opts o;
+	struct vdt_diag d;
+
+	dtgen_opts_default(&o);
+	ck_assert_int_eq(run_with(host_dts,
+			 "\t\tiommu@4040000 { compatible = \"arm,smmu-v3\";"
+			 " phandle = <0xfdea>;"
+			 " a@1000 { xen,path = \"/soc/a@1000\"; }; };\n",
+			 &o, &res, &d), -VDT_ERR_INPUT);
+	ck_assert_str_eq(d.error.node, "/passthrough/iommu@4040000");
+	ck_assert_ptr_nonnull(strstr(d.error.text, "without children"));
 	dtgen_result_free(&res);
 	vdt_diag_free(&d);
 }
@@ -1325,6 +1346,7 @@ Suite *dtgen_suite(void)
 	tcase_add_test(tc, test_rerun_update);
 	tcase_add_test(tc, test_rerun_new_base);
 	tcase_add_test(tc, test_no_viommu_node_removes);
+	tcase_add_test(tc, test_viommu_node_with_child);
 	tcase_add_test(tc, test_iommus_placement);
 	tcase_add_test(tc, test_header_passes_through);
 	tcase_add_test(tc, test_disabled_iommu_warned_once);

@@ -542,7 +542,8 @@ static const struct prefix_case {
 	{ "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw", 0 },
 	{ "1a", 0 }, { "", 0 }, { "a-b", 0 }, { "a b", 0 }, { "int", 0 },
 	{ "static", 0 }, { "_Bool", 0 }, { "a.b", 0 }, { "\xc3\xa9", 0 },
-	{ "map$", 0 },
+	{ "map$", 0 }, { "uint32_t", 0 }, { "my_t", 0 }, { "__x", 0 },
+	{ "_Map", 0 }, { "t", 1 }, { "_t", 0 }, { "map_tab", 1 },
 };
 
 START_TEST(test_prefix)

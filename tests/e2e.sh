@@ -347,7 +347,10 @@ cli_usage() {
 	for cmd in "--bogus-option" \
 		"--partial $cli_partial -o $w/out.dtb" \
 		"--host $host_dtb --partial $cli_partial -o $w/out.dtb --vid-bits 33" \
-		"--host $host_dtb --partial $cli_partial"; do
+		"--host $host_dtb --partial $cli_partial" \
+		"--host $host_dtb --partial $cli_partial -o $w/same.yaml --map $w/./same.yaml" \
+		"--host - --partial - --check" \
+		"--host $host_dtb --partial $cli_partial --check --viommu-phandle 0xfde8"; do
 		read -r -a argv <<<"$cmd"
 		timeout "$tool_timeout" "$tool" "${argv[@]}" >/dev/null 2>"$cli/err"
 		rc=$?
@@ -523,7 +526,36 @@ cli_no_dtc() {
 	[[ -z $(list_dir "$cli/w") ]] || fail "files written: $(list_dir "$cli/w")"
 }
 
-for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc; do
+# A DTS input must not make dtc read other files (/incbin/, /include/):
+# the partial DT is written by whoever configures the guest.
+cli_dts_include() {
+	local rc d line
+	cli_setup cli-dts-include || {
+		fail "dtc failed"
+		return
+	}
+	echo "secret" >"$cli/secret.txt"
+	for d in "/incbin/(\"$cli/secret.txt\")" "/include/ \"$cli/secret.txt\""; do
+		sed "s|xen,path = |leak = $d; xen,path = |" \
+			"$fixtures/xen-devel.dts" >"$cli/inc.dts"
+		grep -qF "$d" "$cli/inc.dts" || {
+			fail "could not plant '$d'"
+			return
+		}
+		timeout "$tool_timeout" "$tool" --host "$host_dtb" \
+			--partial "$cli/inc.dts" -o "$cli/w/out.dtb" 2>"$cli/err"
+		rc=$?
+		line=$(first_line "$cli/err")
+		[[ $rc == 1 && $line == *'inc.dts: DTS input may not use /in'* ]] || {
+			fail "$d: exit $rc, '$line'"
+			return
+		}
+	done
+	[[ -z $(list_dir "$cli/w") ]] || fail "files written: $(list_dir "$cli/w")"
+}
+
+for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc \
+	cli-dts-include; do
 	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
 	[[ $name == $filter ]] || continue
 	why=
