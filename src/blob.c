@@ -3,6 +3,34 @@
 
 #include "blob.h"
 
+/*
+ * libfdt 1.6.1's fdt_next_tag() lets a property length near 2^32 wrap
+ * around, so fdt_check_full() can pass a property that fdt_getprop() then
+ * returns with a negative length: refuse any such property.
+ */
+static int check_prop_lengths(const void *fdt, const char *file,
+			      struct vdt_diag *d)
+{
+	const struct fdt_property *prop;
+	int offset = 0, next, len;
+	uint32_t tag;
+
+	do {
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (tag == FDT_PROP) {
+			prop = fdt_get_property_by_offset(fdt, offset, &len);
+			if (!prop || len < 0 ||
+			    (uint32_t)len > fdt_size_dt_struct(fdt))
+				return vdt_error(d, VDT_ERR_BADDT, file, NULL,
+						 NULL,
+						 "not a valid device tree blob: the property at structure offset %d is %d bytes long",
+						 offset, len);
+		}
+		offset = next;
+	} while (tag != FDT_END && next >= 0);
+	return 0;
+}
+
 int blob_check(const void *fdt, size_t size, const char *file,
 	       struct vdt_diag *d)
 {
@@ -21,5 +49,5 @@ int blob_check(const void *fdt, size_t size, const char *file,
 		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
 				 "not a valid device tree blob: %s",
 				 fdt_strerror(r));
-	return 0;
+	return check_prop_lengths(fdt, file, d);
 }
