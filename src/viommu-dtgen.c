@@ -399,34 +399,37 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* @path with its directory made absolute and free of links, or NULL. */
-static char *canonical(const char *path)
+/* @path with its directory made absolute and free of links, into @out
+ * (PATH_MAX bytes); 0, or -1 when the directory cannot be resolved. */
+static int canonical(const char *path, char *out)
 {
 	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX], real[PATH_MAX], *out;
+	const char *base = slash ? slash + 1 : path;
+	char dir[PATH_MAX], real[PATH_MAX];
 	size_t n = slash ? (size_t)(slash - path) : 0;
 
 	if (n >= sizeof(dir))
-		return NULL;
-	memcpy(dir, slash ? path : ".", slash ? n : 1);
-	dir[slash ? n : 1] = '\0';
-	if (slash && n == 0)
+		return -1;
+	if (!slash) {
+		strcpy(dir, ".");
+	} else if (n == 0) {
 		strcpy(dir, "/");
-	if (!realpath(dir, real))
-		return NULL;
-	out = malloc(strlen(real) + strlen(slash ? slash : path) + 2);
-	if (out)
-		sprintf(out, "%s/%s", real, slash ? slash + 1 : path);
-	return out;
+	} else {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (!realpath(dir, real) ||
+	    snprintf(out, PATH_MAX, "%s/%s", real, base) >= PATH_MAX)
+		return -1;
+	return 0;
 }
 
 /* Whether two output names are one file: the same existing file, or the
  * same name in the same directory. */
 static int same_output(const char *a, const char *b)
 {
+	char ca[PATH_MAX], cb[PATH_MAX];
 	struct stat sa, sb;
-	char *ca, *cb;
-	int same;
 
 	if (strcmp(a, b) == 0)
 		return 1;
@@ -434,12 +437,8 @@ static int same_output(const char *a, const char *b)
 		return 0;
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
 		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	ca = canonical(a);
-	cb = canonical(b);
-	same = ca && cb && strcmp(ca, cb) == 0;
-	free(ca);
-	free(cb);
-	return same;
+	return canonical(a, ca) == 0 && canonical(b, cb) == 0 &&
+	       strcmp(ca, cb) == 0;
 }
 
 /* How many inputs are named '-'. */
