@@ -4,6 +4,7 @@
  * allocator's keys, keep pinned and locked vIDs, allocate, and build the
  * map model; dtgen_write.c then writes the rewritten partial DT.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,14 +743,57 @@ static void run_free(struct run *r)
 	hostdt_close(&r->host);
 }
 
+/*
+ * libfdt reads a blob through aligned pointers, but a caller's buffer may
+ * be anywhere: @b is made to point at an 8-byte aligned copy when it is
+ * not aligned (*@copy then owns it).
+ */
+static int align_blob(struct dtgen_blob *b, void **copy, struct vdt_diag *d)
+{
+	*copy = NULL;
+	if ((uintptr_t)b->data % 8 == 0)
+		return 0;
+	*copy = malloc(b->size ? b->size : 1);
+	if (!*copy)
+		return vdt_error(d, VDT_ERR_NOMEM, b->name, NULL, NULL,
+				 "out of memory");
+	memcpy(*copy, b->data, b->size);
+	b->data = *copy;
+	return 0;
+}
+
+static int run_aligned(const struct dtgen_opts *o,
+		       const struct dtgen_blob *host,
+		       const struct dtgen_blob *partial,
+		       struct dtgen_result *res, struct vdt_diag *d);
+
 int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	      const struct dtgen_blob *partial, struct dtgen_result *res,
 	      struct vdt_diag *d)
 {
-	struct run r;
+	struct dtgen_blob h = *host, p = *partial;
+	void *hcopy = NULL, *pcopy = NULL;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	rc = align_blob(&h, &hcopy, d);
+	if (rc >= 0)
+		rc = align_blob(&p, &pcopy, d);
+	if (rc >= 0)
+		rc = run_aligned(o, &h, &p, res, d);
+	free(hcopy);
+	free(pcopy);
+	return rc;
+}
+
+static int run_aligned(const struct dtgen_opts *o,
+		       const struct dtgen_blob *host,
+		       const struct dtgen_blob *partial,
+		       struct dtgen_result *res, struct vdt_diag *d)
+{
+	struct run r;
+	int rc;
+
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.d = d;

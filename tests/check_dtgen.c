@@ -191,6 +191,36 @@ static void assert_map_xl(const struct dtgen_result *res, const char *want)
 
 /* ---- the cases of the issue ---- */
 
+/* Blobs at any address (libfdt wants them aligned): the same output. */
+START_TEST(test_unaligned_blobs)
+{
+	size_t hsize, psize;
+	void *h = tu_dtb(xen_devel_host, &hsize);
+	void *p = partial_dtb(xen_devel_body, &psize);
+	char *hbuf = malloc(hsize + 1), *pbuf = malloc(psize + 3);
+	struct dtgen_result r1, r2;
+	struct vdt_diag d;
+	struct dtgen_opts o;
+
+	ck_assert_ptr_nonnull(hbuf);
+	ck_assert_ptr_nonnull(pbuf);
+	memcpy(hbuf + 1, h, hsize);
+	memcpy(pbuf + 3, p, psize);
+	dtgen_opts_default(&o);
+	assert_ok(run_blobs(&o, h, hsize, p, psize, &r1, &d), &d);
+	vdt_diag_free(&d);
+	assert_ok(run_blobs(&o, hbuf + 1, hsize, pbuf + 3, psize, &r2, &d), &d);
+	vdt_diag_free(&d);
+	ck_assert(r1.size == r2.size && memcmp(r1.fdt, r2.fdt, r1.size) == 0);
+	dtgen_result_free(&r1);
+	dtgen_result_free(&r2);
+	free(hbuf);
+	free(pbuf);
+	free(h);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_xen_devel)
 {
 	static const uint32_t vid0[] = { 0 };
@@ -1347,6 +1377,7 @@ Suite *dtgen_suite(void)
 	tcase_add_test(tc, test_rerun_new_base);
 	tcase_add_test(tc, test_no_viommu_node_removes);
 	tcase_add_test(tc, test_viommu_node_with_child);
+	tcase_add_test(tc, test_unaligned_blobs);
 	tcase_add_test(tc, test_iommus_placement);
 	tcase_add_test(tc, test_header_passes_through);
 	tcase_add_test(tc, test_disabled_iommu_warned_once);
