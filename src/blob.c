@@ -40,14 +40,19 @@ int blob_check(const void *fdt, size_t size, const char *file,
 		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
 				 "not a valid device tree blob: %zu bytes, shorter than a header",
 				 size);
-	if (fdt_magic(fdt) == FDT_MAGIC && fdt_totalsize(fdt) > size)
+	/* Only a finished blob: libfdt would also take one being built
+	 * with its sequential-write API, which its checker does not check. */
+	if (fdt_magic(fdt) != FDT_MAGIC)
+		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
+				 "not a valid device tree blob: bad magic number 0x%x",
+				 fdt_magic(fdt));
+	if (fdt_totalsize(fdt) > size)
 		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
 				 "not a valid device tree blob: its header says %u bytes, the file holds %zu",
 				 fdt_totalsize(fdt), size);
 	/* The format puts each block at an aligned offset; libfdt 1.6.1
 	 * does not check it, and reads cells through aligned pointers. */
-	if (fdt_magic(fdt) == FDT_MAGIC &&
-	    (fdt_off_dt_struct(fdt) % 4 || fdt_off_mem_rsvmap(fdt) % 8))
+	if (fdt_off_dt_struct(fdt) % 4 || fdt_off_mem_rsvmap(fdt) % 8)
 		return vdt_error(d, VDT_ERR_BADDT, file, NULL, NULL,
 				 "not a valid device tree blob: a block starts at an unaligned offset");
 	r = fdt_check_full(fdt, size);
