@@ -14,8 +14,10 @@
  *	after the header's totalsize are allowed)
  * @file: its name, for the message
  *
- * The message says which check failed: a header that claims more bytes
- * than @size, a bad magic number or version, or a malformed structure.
+ * The message says which check failed: a blob shorter than a header, a
+ * bad magic number, a header that claims more bytes than @size, a block
+ * at an unaligned offset, a format version before 16, what
+ * fdt_check_full() refuses, or a property longer than its block.
  *
  * returns:
  *	0, on success

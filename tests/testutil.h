@@ -17,6 +17,7 @@
  */
 void *tu_dtb(const char *dts, size_t *size);
 
+Suite *blob_suite(void);
 Suite *diag_suite(void);
 Suite *dtgen_suite(void);
 Suite *hostdt_query_suite(void);
