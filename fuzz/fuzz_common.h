@@ -15,6 +15,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A harness's oracle: report the broken condition and abort (a finding). */
+#define FUZZ_ASSERT(c)                                                      \
+	do {                                                                \
+		if (!(c)) {                                                 \
+			fprintf(stderr, "%s:%d: oracle broken: %s\n",       \
+				__FILE__, __LINE__, #c);                    \
+			abort();                                            \
+		}                                                           \
+	} while (0)
 
 #define FUZZ_HDR 5
 

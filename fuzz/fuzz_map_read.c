@@ -14,15 +14,6 @@
 #include "map_write.h"
 #include "vbuf.h"
 
-#define FUZZ_ASSERT(c)                                                      \
-	do {                                                                \
-		if (!(c)) {                                                 \
-			fprintf(stderr, "fuzz_map_read: %s:%d: %s\n",       \
-				__FILE__, __LINE__, #c);                    \
-			abort();                                            \
-		}                                                           \
-	} while (0)
-
 static void check_map(const struct vmap *m)
 {
 	int i, j;

@@ -3,8 +3,7 @@
  * Fuzz harness: the whole library pipeline.  One input is split into an
  * options byte, a host blob and a partial blob (fuzz_common.h); they go
  * through dtgen_run(), and a successful result through every map writer
- * (and, where the map reader is built in, back through map_read(), which
- * must give the same entries).  With FUZZ_OPT_LOCK a second run is locked
+ * and back through map_read(), which must give the same entries.  With FUZZ_OPT_LOCK a second run is locked
  * to the first run's map.
  *
  * Oracles: the sanitizers; a run that fails must leave the result empty
@@ -19,20 +18,9 @@
 
 #include "dtgen.h"
 #include "fuzz_common.h"
+#include "map_read.h"
 #include "map_write.h"
 #include "vbuf.h"
-#ifdef HAVE_MAP_READ
-#include "map_read.h"
-#endif
-
-#define FUZZ_ASSERT(c)                                                      \
-	do {                                                                \
-		if (!(c)) {                                                 \
-			fprintf(stderr, "fuzz_pipeline: %s:%d: %s\n",       \
-				__FILE__, __LINE__, #c);                    \
-			abort();                                            \
-		}                                                           \
-	} while (0)
 
 static void check_map(const struct vmap *m)
 {
@@ -47,7 +35,6 @@ static void check_map(const struct vmap *m)
 	}
 }
 
-#ifdef HAVE_MAP_READ
 /* What map_read() gives back for @buf must have @m's entries. */
 static void round_trip(const struct vmap *m, const char *fmt,
 		       const struct vbuf *buf)
@@ -86,7 +73,6 @@ static void round_trip(const struct vmap *m, const char *fmt,
 	vmap_free(&back);
 	vdt_diag_free(&d);
 }
-#endif
 
 static void write_maps(const struct vmap *m)
 {
@@ -99,9 +85,7 @@ static void write_maps(const struct vmap *m)
 		vdt_diag_init(&d);
 		if (map_write(m, (enum map_format)fmt, NULL, "fuzz", &out,
 			      &d) >= 0) {
-#ifdef HAVE_MAP_READ
 			round_trip(m, map_format_name(fmt), &out);
-#endif
 		} else {
 			FUZZ_ASSERT(d.code < 0);
 		}

@@ -8,6 +8,7 @@
 #   BUILD_DIR holds viommu-dtgen and tests/mkpartial (make all $(TOOLS))
 #   OUT_DIR/pipeline/  one seed per host+partial pair (fuzz_common.h layout)
 #   OUT_DIR/map_read/  every map form the tool writes, for the good cases
+#   OUT_DIR/allowlist/ the --allow-list files of tests/fixtures
 # Ends with "N passed, N failed" (passed: seeds written; failed: sources that
 # could not be compiled although they should).
 
@@ -26,7 +27,7 @@ failed=0
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mkseeds.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$out/pipeline" "$out/map_read"
+mkdir -p "$out/pipeline" "$out/map_read" "$out/allowlist"
 
 # byte N: one raw byte on stdout.
 byte() {
@@ -59,6 +60,12 @@ opts_of() {
 dtb() {
 	dtc -q -I dts -O dtb -o "$2" "$1" 2>/dev/null
 }
+
+# Allow lists.
+for f in "$fixtures"/*.list; do
+	[[ -e $f ]] || continue
+	cp "$f" "$out/allowlist/" && passed=$((passed + 1))
+done
 
 # Fixture cases and the example.
 cases=("$root/examples/guest.dts:$root/examples/board.dts:")

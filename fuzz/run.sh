@@ -45,7 +45,7 @@ for h in "$@"; do
 		continue
 	fi
 	failed=$((failed + 1))
-	grep -E 'ERROR|SUMMARY|fuzz_[a-z_]+: ' "$log" | head -n 5
+	grep -E 'ERROR|SUMMARY|oracle broken|fuzz_[a-z_]+: ' "$log" | head -n 5
 	mkdir -p "$root/regressions/$h"
 	for a in "$arts"/crash-* "$arts"/leak-* "$arts"/timeout-* "$arts"/oom-*; do
 		[[ -e $a ]] || continue

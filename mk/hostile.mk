@@ -22,10 +22,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 FUZZ_CFLAGS := $(filter-out -Werror,$(WARN)) -g -O1 $(FUZZ_SAN) \
 	-fsanitize=fuzzer-no-link $(YAML_CFLAGS) -Isrc -Ifuzz
-# The map reader harness is built once src/map_read.c is in the library.
-HAVE_MAP_READ := $(filter src/map_read.c,$(LIB_SRCS))
-FUZZ_DEFS := $(if $(HAVE_MAP_READ),-DHAVE_MAP_READ)
-FUZZ_HARNESSES := pipeline $(if $(HAVE_MAP_READ),map_read)
+FUZZ_HARNESSES := pipeline map_read allowlist
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_HDRS := $(wildcard fuzz/*.h)
@@ -37,7 +34,7 @@ $(FUZZ_BUILD)/src/%.o: src/%.c $(wildcard src/*.h)
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_LIB_OBJS)
 	$(say) FUZZLD $@
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -DFUZZ_MUTATOR \
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_MUTATOR \
 		-fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -o $@ $(FDT_LIBS) $(YAML_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
@@ -66,7 +63,7 @@ REPLAY_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay-%)
 $(BUILD)/fuzz/fuzz_%.o: fuzz/fuzz_%.c $(FUZZ_HDRS) | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_DEFS) -Ifuzz -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Ifuzz -c $< -o $@
 
 $(BUILD)/fuzz/replay.o: fuzz/replay.c $(FUZZ_HDRS) | $(DEPS_OK)
 	$(say) CC $<

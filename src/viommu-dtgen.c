@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "allowlist.h"
 #include "dtgen.h"
 #include "fileio.h"
 #include "map_read.h"
@@ -573,73 +574,35 @@ static int dump_map(const struct cli *c)
 	return rc;
 }
 
-/* Trim blanks at both ends of @p, in place. */
-static char *trim(char *p)
-{
-	char *end = p + strlen(p);
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		*--end = '\0';
-	return p;
-}
-
 /*
- * --allow-path and --allow-list (one host path a line, as libxl's dtdev
- * list; '#' starts a comment; blank lines are skipped): the host paths the
- * guest may be given.  @b keeps the list file's text, which @paths points
- * into.  Without either option *@paths stays NULL: any path is allowed.
+ * --allow-path and --allow-list (allowlist.h): the host paths the guest
+ * may be given.  @b keeps the list file's text, which @paths points into.
+ * Without either option *@paths stays NULL: any path is allowed.
  */
 static int load_allow(const struct cli *c, struct vbuf *b,
 		      const char ***paths, int *n, struct vdt_diag *d)
 {
 	const char *name = c->allow_list ? display_name(c->allow_list) : "";
-	char *line, *next, *hash;
-	size_t cap = (size_t)c->nallow + 1;
-	int i, lineno = 0, rc;
+	int i, rc;
 
 	*paths = NULL;
 	*n = 0;
 	if (!c->allow_list && !c->nallow)
 		return 0;
-	if (c->allow_list) {
-		rc = fileio_read(c->allow_list, name, c->max_input, b, d);
-		if (rc < 0)
-			return rc;
-		if (b->len && memchr(b->data, '\0', b->len))
-			return vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
-					 "holds a NUL byte: not a text file");
-		for (i = 0; (size_t)i < b->len; i++)
-			cap += b->data[i] == '\n';
-		cap++;
-	}
-	*paths = calloc(cap, sizeof(**paths));
+	/* One slot at least: an empty list allows nothing, not everything. */
+	*paths = calloc((size_t)c->nallow + 1, sizeof(**paths));
 	if (!*paths)
 		return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
 				 "out of memory");
 	for (i = 0; i < c->nallow; i++)
 		(*paths)[(*n)++] = c->allow[i];
-	for (line = b->data; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
-		lineno++;
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		line = trim(line);
-		if (!*line)
-			continue;
-		if (*line != '/' || strlen(line) != strcspn(line, " \t"))
-			return vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
-					 "line %d: '%s' is not one absolute host path",
-					 lineno, line);
-		(*paths)[(*n)++] = line;
-	}
-	return 0;
+	if (!c->allow_list)
+		return 0;
+	rc = fileio_read(c->allow_list, name, c->max_input, b, d);
+	if (rc < 0)
+		return rc;
+	rc = allowlist_parse(b->data, b->len, name, paths, n, d);
+	return rc < 0 ? rc : 0;
 }
 
 static int load_inputs(const struct cli *c, struct dtgen_blob *host,

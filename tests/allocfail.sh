@@ -14,7 +14,8 @@
 #   ALLOCFAIL_STEP=K tries every K-th N only (default 1: all of them).
 #
 # The run: examples/board.dts + examples/guest.dts (DTS inputs, compiled by
-# dtc), DTS output, and one --map of every format the tool writes.
+# dtc), an --allow-list and an --allow-path naming the guest's devices, DTS
+# output, and one --map of every format the tool writes.
 
 set -u
 export LC_ALL=C
@@ -43,11 +44,20 @@ for ext in yaml cfg json h bin; do
 	rm -f "$tmp/probe.$ext"
 done
 
+# The guest's devices: three in a list file, one on the command line.
+sed -n 's/^[[:space:]]*xen,path = "\(.*\)";/\1/p' "$root/examples/guest.dts" >"$tmp/paths"
+{
+	echo "# the guest's devices"
+	head -n 3 "$tmp/paths"
+} >"$tmp/allow.list"
+last=$(tail -n 1 "$tmp/paths")
+
 # run DIR: the representative command, writing into DIR.
 run() {
 	local a=("${maps[@]//OUT/$1}")
 	"$bin" --host "$root/examples/board.dts" \
-		--partial "$root/examples/guest.dts" -o "$1/guest.dts" "${a[@]}"
+		--partial "$root/examples/guest.dts" -o "$1/guest.dts" \
+		--allow-list "$tmp/allow.list" --allow-path "$last" "${a[@]}"
 }
 
 mkdir "$tmp/count"

@@ -115,11 +115,6 @@ END_TEST
 
 Suite *blob_suite(void)
 {
-	Suite *s = suite_create("blob");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_loop_test(tc, test_blob_check, 0,
-			    sizeof(blob_cases) / sizeof(blob_cases[0]));
-	suite_add_tcase(s, tc);
-	return s;
+	return tu_table_suite("blob", test_blob_check,
+			      (int)(sizeof(blob_cases) / sizeof(blob_cases[0])));
 }

@@ -106,3 +106,13 @@ void *tu_dtb(const char *dts, size_t *size)
 		ck_abort_msg("tu_dtb: cannot read the blob dtc wrote");
 	return blob;
 }
+
+Suite *tu_table_suite(const char *name, const TTest *test, int rows)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test, 0, rows);
+	suite_add_tcase(s, tc);
+	return s;
+}

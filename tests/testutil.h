@@ -17,6 +17,14 @@
  */
 void *tu_dtb(const char *dts, size_t *size);
 
+/**
+ * tu_table_suite - a suite of one table-driven test
+ * @name: the suite's name
+ * @test: the test, run once for each row index in [0, @rows)
+ */
+Suite *tu_table_suite(const char *name, const TTest *test, int rows);
+
+Suite *allowlist_suite(void);
 Suite *blob_suite(void);
 Suite *diag_suite(void);
 Suite *dtgen_suite(void);
