@@ -7,10 +7,11 @@
 #   check-faults               output failures and in-place outputs (in CHECKS)
 #   check-allocfail            every allocation of a run made to fail (in CHECKS)
 #   check-fuzz-replay          fuzz/regressions/ and fuzz/seeds/ replayed (in CHECKS)
-#   lint-cppcheck, lint-clang-tidy   (in LINTS)
+#   lint-cppcheck, lint-clang-tidy, lint-shellcheck   (in LINTS)
 
 .PHONY: fuzz fuzz-build fuzz-seeds fuzz-smoke checkm check-faults \
-	check-allocfail check-fuzz-replay lint-cppcheck lint-clang-tidy
+	check-allocfail check-fuzz-replay lint-cppcheck lint-clang-tidy \
+	lint-shellcheck
 
 # ---- fuzzing --------------------------------------------------------------
 
@@ -153,4 +154,11 @@ lint-clang-tidy:
 	$(Q)$(CLANG_TIDY) --quiet $(LINT_SRCS) -- $(WARN) $(YAML_CFLAGS) -Isrc \
 		2>/dev/null
 
-LINTS += lint-cppcheck lint-clang-tidy
+# Every shell script the project runs, following what it sources (-x).
+SHELL_SCRIPTS = $(shell git ls-files '*.sh' .ci/run bench/run scripts/install-deps 2>/dev/null)
+
+lint-shellcheck:
+	$(say) LINT shellcheck
+	$(Q)shellcheck -x $(SHELL_SCRIPTS)
+
+LINTS += lint-cppcheck lint-clang-tidy lint-shellcheck

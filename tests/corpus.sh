@@ -67,11 +67,9 @@ if [ ${#boards[@]} -eq 0 ]; then
 	exit 1
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/corpus.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+t_init corpus
 
 # fail BOARD POLICY MESSAGE [LOGFILE]: report one failure, with the
 # log's lines indented below it.
@@ -213,5 +211,4 @@ for dts in "${boards[@]}"; do
 	done
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_done

@@ -20,24 +20,10 @@ schema=$top/schemas/viommu-map.schema.yaml
 validate=$top/tests/tools/validate_map.py
 fixtures=$top/tests/fixtures
 cc=${CC:-cc}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-
-ok() {
-	echo "ok $1"
-	pass=$((pass + 1))
-}
-bad() {
-	echo "FAIL $1: $2"
-	fail=$((fail + 1))
-}
-# verdict $? NAME DETAIL: ok NAME if the status is 0, else bad NAME DETAIL.
-# (The status is passed first: expanding DETAIL may run commands.)
-verdict() {
-	if [ "$1" -eq 0 ]; then ok "$2"; else bad "$2" "$3"; fi
-}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+t_init formats
+work=$tmp
 
 # The YAML a binary map dumps to: the header, IOMMU paths and devices gone.
 bare() {
@@ -248,5 +234,4 @@ rc=$?
 [[ $rc == 2 ]]
 verdict $? "--lock - with --partial - is a usage error" "exit $rc"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+t_done

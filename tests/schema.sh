@@ -14,13 +14,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tool=$build/viommu-dtgen
 schema=$top/schemas/viommu-map.schema.yaml
 validate=$top/tests/tools/validate_map.py
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+t_init schema
+work=$tmp
 
 maps=()
 "$tool" --host "$top/examples/board.dts" --partial "$top/examples/guest.dts" \
@@ -76,5 +73,4 @@ for m in "${mutations[@]}"; do
 	fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+t_done

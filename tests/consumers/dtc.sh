@@ -146,4 +146,4 @@ if grep -q '^xen-devel	' "$g/cases" && [[ -f $g/xen-devel.dtb ]]; then
 	teeth truncated break_truncate
 fi
 
-consumers_done
+t_done

@@ -5,7 +5,7 @@
 #
 # consumers_init BUILD_DIR   sets top, build, tool, mkpartial, work (a
 #                            temporary directory removed on exit) and the
-#                            pass/fail counters
+#                            pass/fail counters (t_init, tests/lib.sh)
 # consumers_gen              regenerates every DTB the tests produce into
 #                            $work/gen and lists them in $work/gen/cases:
 #   NAME KIND PHANDLE REG HOST PARTIAL OUT
@@ -19,9 +19,11 @@
 #     build/tests/mkpartial, as it is and with --no-viommu-node.
 # CONSUMERS_FILTER (a glob, default '*') limits the cases by name.
 
+# shellcheck source=tests/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
 consumers_init() {
 	set -u
-	export LC_ALL=C
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	build=$(cd "${1:-build}" 2>/dev/null && pwd) || {
 		echo "consumers: build directory '${1:-build}' not found" >&2
@@ -40,30 +42,8 @@ consumers_init() {
 		echo "consumers: dtc not found (Debian package device-tree-compiler)" >&2
 		exit 2
 	}
-	work=$(mktemp -d "${TMPDIR:-/tmp}/consumers.XXXXXX") || exit 2
-	# shellcheck disable=SC2064 # expand $work now
-	trap "rm -rf '$work'" EXIT
-	passed=0
-	failed=0
-}
-
-ok() {
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-
-# bad NAME MESSAGE [LOGFILE]: one failure, with the log indented below it.
-bad() {
-	echo "FAIL $1: $2"
-	if [[ $# -ge 3 && -s $3 ]]; then
-		head -n 20 "$3" | sed 's/^/    /'
-	fi
-	failed=$((failed + 1))
-}
-
-consumers_done() {
-	echo "$passed passed, $failed failed"
-	((failed == 0))
+	t_init consumers
+	work=$tmp
 }
 
 # gen_one NAME HOST.dtb PARTIAL.dtb ARGS...: run the tool, add a case line.

@@ -33,19 +33,12 @@ tool=$build/viommu-dtgen
 merge=$build/tests/libxl_merge
 cache=$build/linux
 boot_timeout=${LINUX_BOOT_TIMEOUT:-300}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 passed=0
 failed=0
 start=$SECONDS
 
-ok() {
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-bad() {
-	echo "FAIL $1: $2"
-	[[ $# -ge 3 && -s $3 ]] && head -n 20 "$3" | sed 's/^/    /'
-	failed=$((failed + 1))
-}
 skip() {
 	echo "SKIP check-linux: $1"
 	echo "0 passed, 0 failed, 1 skipped"
@@ -158,7 +151,7 @@ qemu-system-aarch64 "${qemu_args[@]/#virt,iommu=smmuv3/virt,iommu=smmuv3,dumpdtb
 	</dev/null >"$work/dump.log" 2>&1
 [[ -s $work/qemu.dtb ]] || {
 	bad dumpdtb "QEMU wrote no DTB" "$work/dump.log"
-	echo "$passed passed, $failed failed"
+	t_done
 	exit 1
 }
 dtc -q -I dtb -O dts -o "$work/qemu.dts" "$work/qemu.dtb"
@@ -166,7 +159,7 @@ smmu=$(sed -n 's/^\t\(smmuv3@[0-9a-f]*\) {$/\1/p' "$work/qemu.dts" | head -n 1)
 pcie=$(sed -n 's/^\t\(pcie@[0-9a-f]*\) {$/\1/p' "$work/qemu.dts" | head -n 1)
 [[ -n $smmu && -n $pcie ]] || {
 	bad dumpdtb "no smmuv3@ or pcie@ node at the root of QEMU's tree"
-	echo "$passed passed, $failed failed"
+	t_done
 	exit 1
 }
 if boot control "" && why=$(booted_ok control "${smmu#smmuv3@}.smmuv3"); then
@@ -274,5 +267,4 @@ if [[ -s $work/guest.dtb ]]; then
 fi
 
 echo "check-linux took $((SECONDS - start)) s"
-echo "$passed passed, $failed failed"
-((failed == 0))
+t_done

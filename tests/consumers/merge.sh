@@ -98,4 +98,4 @@ elif [[ -z ${CONSUMERS_FILTER:-} ]]; then
 	bad teeth "the xen-devel or no-viommu-node fixture gave no output"
 fi
 
-consumers_done
+t_done

@@ -43,7 +43,7 @@ if ! dt-mk-schema -j -o "$processed" "$top/../shared/bindings/arm,smmu-v3.yaml" 
 	"$top"/schemas/xen,*.yaml 2>"$work/mk.err" || [[ -s $work/mk.err ]]; then
 	# dt-mk-schema drops a schema it finds wrong and says so only here.
 	bad dt-mk-schema "the bindings do not all load" "$work/mk.err"
-	consumers_done
+	t_done
 	exit
 fi
 ok "dt-mk-schema loads arm,smmu-v3.yaml and schemas/xen,*.yaml"
@@ -187,4 +187,4 @@ elif [[ -z ${CONSUMERS_FILTER:-} ]]; then
 	bad teeth "the xen-devel fixture gave no output"
 fi
 
-consumers_done
+t_done
