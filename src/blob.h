@@ -9,15 +9,18 @@
 #include "diag.h"
 
 /**
- * blob_check - check an untrusted blob with fdt_check_full()
+ * blob_check - check an untrusted blob before anything walks it
  * @fdt, @size: the blob and the number of bytes readable there (bytes
  *	after the header's totalsize are allowed)
  * @file: its name, for the message
  *
- * The message says which check failed: a blob shorter than a header, a
- * bad magic number, a header that claims more bytes than @size, a block
- * at an unaligned offset, a format version before 16, what
- * fdt_check_full() refuses, or a property longer than its block.
+ * Beyond fdt_check_full(), which libfdt 1.6.1 lets pass or hang on some
+ * hostile blobs, the blob must be a finished one of format version 16 or
+ * later, with aligned blocks that do not overlap; no property may be
+ * longer than the structure block or name a string outside the strings
+ * block; the structure must begin with
+ * the root node; and no other node may have an empty name or one with
+ * '/'.  The message says which check failed.
  *
  * returns:
  *	0, on success
@@ -25,5 +28,16 @@
  */
 int blob_check(const void *fdt, size_t size, const char *file,
 	       struct vdt_diag *d);
+
+/**
+ * blob_path - @node's path in @fdt, for a message
+ * @buf, @len: where to write it
+ *
+ * A path that does not fit in @len bytes is written as
+ * "<node at offset N>".
+ *
+ * returns: @buf
+ */
+const char *blob_path(const void *fdt, int node, char *buf, size_t len);
 
 #endif /* VIOMMU_DTGEN_BLOB_H */

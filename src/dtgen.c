@@ -710,12 +710,12 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 		return rc;
 	if (r->viommu_node >= 0 &&
 	    (fdt_parent_offset(r->pfdt, r->viommu_node) != r->passthrough ||
-	     fdt_first_subnode(r->pfdt, r->viommu_node) >= 0)) {
-		fdt_get_path(r->pfdt, r->viommu_node, path, sizeof(path));
-		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
+	     fdt_first_subnode(r->pfdt, r->viommu_node) >= 0))
+		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile,
+				 blob_path(r->pfdt, r->viommu_node, path,
+					   sizeof(path)),
 				 "phandle",
 				 "a vIOMMU node must be a child of /passthrough, without children of its own");
-	}
 	return r->o->no_viommu_node ? 0 : check_viommu_name(r);
 }
 

@@ -136,11 +136,11 @@ static void open_level(const struct run *r, struct copy_level *l, int offset)
 
 static int copy_header(const struct run *r, void *out, size_t size)
 {
+	int rc, i, n = fdt_num_mem_rsv(r->pfdt);
 	uint64_t addr, rsize;
-	int rc, i;
 
 	rc = fdt_create(out, (int)size);
-	for (i = 0; rc >= 0 && i < fdt_num_mem_rsv(r->pfdt); i++) {
+	for (i = 0; rc >= 0 && i < n; i++) {
 		rc = fdt_get_mem_rsv(r->pfdt, i, &addr, &rsize);
 		if (rc >= 0)
 			rc = fdt_add_reservemap_entry(out, addr, rsize);

@@ -1,24 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "blob.h"
 #include "phandle_fix.h"
 #include "u64map.h"
 
 int phandle_fix_is_viommu_node(const void *fdt, int node)
 {
-	return fdt_node_check_compatible(fdt, node, "arm,smmu-v3") == 0 &&
-	       !fdt_getprop(fdt, node, "xen,path", NULL);
-}
+	int len;
+	const char *compat = fdt_getprop(fdt, node, "compatible", &len);
 
-static const char *partial_path(const void *fdt, int node, char *buf,
-				size_t len)
-{
-	if (fdt_get_path(fdt, node, buf, (int)len) < 0)
-		snprintf(buf, len, "<node at offset %d>", node);
-	return buf;
+	/* A string list ends with its NUL: libfdt 1.6.1 would match a last
+	 * string without one by reading the byte after the value. */
+	return compat && len > 0 && compat[len - 1] == '\0' &&
+	       fdt_stringlist_contains(compat, len, "arm,smmu-v3") &&
+	       !fdt_getprop(fdt, node, "xen,path", NULL);
 }
 
 /* The check of one node's phandle @ph against the rules. */
@@ -30,9 +28,9 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 	int prev = u64map_get(seen, ph);
 
 	if (prev >= 0) {
-		partial_path(fdt, prev, other, sizeof(other));
+		blob_path(fdt, prev, other, sizeof(other));
 		return vdt_error(d, VDT_ERR_CONFLICT, file,
-				 partial_path(fdt, node, path, sizeof(path)),
+				 blob_path(fdt, node, path, sizeof(path)),
 				 "phandle", "0x%x is also the phandle of %s",
 				 ph, other);
 	}
@@ -42,7 +40,7 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 			return 0;
 		}
 		vdt_error(d, VDT_ERR_CONFLICT, file,
-			  partial_path(fdt, node, path, sizeof(path)),
+			  blob_path(fdt, node, path, sizeof(path)),
 			  "phandle",
 			  "0x%x is the vIOMMU phandle, and this node is not a vIOMMU node",
 			  ph);
@@ -51,7 +49,7 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 	}
 	if (ph >= PFIX_XEN_PHANDLE_MIN && ph != PFIX_GUEST_PHANDLE_GIC) {
 		vdt_error(d, VDT_ERR_CONFLICT, file,
-			  partial_path(fdt, node, path, sizeof(path)),
+			  blob_path(fdt, node, path, sizeof(path)),
 			  "phandle",
 			  "0x%x is in Xen's reserved range (65000 and up)", ph);
 		vdt_hint(d, "a partial device tree's own phandles must stay below 65000 (0xfde8)");

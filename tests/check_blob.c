@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * blob_check(): a good blob, then one header or structure field changed at
- * a time; each change must be refused with the message of the check that
- * catches it (and none may crash libfdt), or be accepted where the format
- * allows it.
+ * blob_check(): a good blob, then one or two fields changed; each change
+ * must be refused with the message of the check that catches it (and none
+ * may crash or hang libfdt), or be accepted where the format allows it.
+ * blob_path(): paths that fit and paths that do not.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,69 +14,149 @@
 #include "blob.h"
 #include "testutil.h"
 
-/* The blob offset of the first property's length field. */
-#define FIRST_PROP_LEN (-1)
+/*
+ * The good blob: the root's first property "e" is empty (structure offset
+ * 8); its child "ab" follows the root's properties.
+ */
+static const char good_dts[] =
+	"/ { e; compatible = \"x\"; ab { reg = <1>; }; };";
+
+/* Where a change goes: a header field by its byte offset (>= 0), or: */
+enum where {
+	NOWHERE = -1,
+	PROP_LEN = -2,		/* "e"'s length */
+	PROP_NAMEOFF = -3,	/* "e"'s name offset */
+	FIRST_TAG = -4,		/* the root's FDT_BEGIN_NODE */
+	CHILD_NAME0 = -5,	/* the first byte of "ab" (one byte) */
+	CHILD_NAME1 = -6,	/* the second byte of "ab" (one byte) */
+};
+
+/* A value computed from the blob: */
+#define STRINGS_SIZE 0xff000001u	/* the strings block's size */
+#define TOTAL_LESS_8 0xff000002u	/* the blob's size less 8 */
+#define OFF_RSVMAP 0xff000003u		/* the reservation map's offset */
+#define OFF_STRUCT 0xff000004u		/* the structure block's offset */
 
 static const struct blob_case {
 	const char *name;
-	int field;		/* byte offset of a 32-bit field to set, or -2 */
-	uint32_t value;
-	int field2;		/* a second one, or -2 */
-	uint32_t value2;
+	int where, where2;
+	uint32_t value, value2;
 	long size_delta;	/* added to the size blob_check() is told */
 	const char *error;	/* expected substring, NULL for success */
 } blob_cases[] = {
-	{ "good", -2, 0, -2, 0, 0, NULL },
-	{ "trailing bytes", -2, 0, -2, 0, 8, NULL },
-	{ "version 16 (no structure size)", 20, 16, 36, 0, 0, NULL },
-	{ "version 16, last compatible 16", 20, 16, 24, 16, 0, NULL },
-	{ "shorter than a header", -2, 0, -2, 0, -1000000, "shorter than a header" },
-	{ "bad magic", 0, 0x12345678, -2, 0, 0, "bad magic number 0x12345678" },
-	{ "totalsize too big", 4, 0x10000, -2, 0, 0, "its header says 65536 bytes" },
-	{ "structure unaligned", 8, 0x3a, -2, 0, 0, "unaligned offset" },
-	{ "reserve map unaligned", 16, 0x2c, -2, 0, 0, "unaligned offset" },
-	{ "version 15", 20, 15, -2, 0, 0, "format version 15, older than 16" },
-	{ "version 5", 20, 5, 24, 0, 0, "format version 5, older than 16" },
-	{ "version 1", 20, 1, -2, 0, 0, "format version 1, older than 16" },
-	{ "last compatible too new", 24, 18, -2, 0, 0, "FDT_ERR_BADVERSION" },
-	{ "structure too big", 36, 0x10000, -2, 0, 0, "FDT_ERR_TRUNCATED" },
-	/* The first property is empty: a length of -1 wraps around to the
-	 * same next tag, which libfdt 1.6.1's checker lets past. */
-	{ "property length wraps", FIRST_PROP_LEN, 0xffffffff, -2, 0, 0,
-	  "the property at structure offset 8 is -1 bytes long" },
-	{ "property longer than the blob", FIRST_PROP_LEN, 0x7ffffff0, -2, 0, 0,
+	{ "good", NOWHERE, NOWHERE, 0, 0, 0, NULL },
+	{ "trailing bytes", NOWHERE, NOWHERE, 0, 0, 8, NULL },
+	{ "version 16 (no structure size)", 20, 36, 16, 0, 0, NULL },
+	{ "version 16, last compatible 16", 20, 24, 16, 16, 0, NULL },
+	{ "shorter than a header", NOWHERE, NOWHERE, 0, 0, -1000000,
+	  "shorter than a header" },
+	{ "bad magic", 0, NOWHERE, 0x12345678, 0, 0,
+	  "bad magic number 0x12345678" },
+	{ "totalsize too big", 4, NOWHERE, 0x10000, 0, 0,
+	  "its header says 65536 bytes" },
+	{ "structure unaligned", 8, NOWHERE, 0x3a, 0, 0, "unaligned offset" },
+	{ "reserve map unaligned", 16, NOWHERE, 0x2c, 0, 0, "unaligned offset" },
+	{ "version 15", 20, NOWHERE, 15, 0, 0, "format version 15, older than 16" },
+	{ "version 5", 20, 24, 5, 0, 0, "format version 5, older than 16" },
+	{ "version 1", 20, NOWHERE, 1, 0, 0, "format version 1, older than 16" },
+	{ "last compatible too new", 24, NOWHERE, 18, 0, 0, "FDT_ERR_BADVERSION" },
+	{ "structure too big", 36, NOWHERE, 0x10000, 0, 0, "FDT_ERR_TRUNCATED" },
+	/* -1 wraps around to the next tag, which libfdt 1.6.1's checker
+	 * lets past; -12 stays on the same tag, where the checker loops. */
+	{ "property length -1", PROP_LEN, NOWHERE, 0xffffffff, 0, 0,
+	  "a property longer than the structure block at structure offset 8" },
+	{ "property length -12", PROP_LEN, NOWHERE, 0xfffffff4, 0, 0,
+	  "a property longer than the structure block at structure offset 8" },
+	{ "property longer than the blob", PROP_LEN, NOWHERE, 0x7ffffff0, 0, 0,
 	  "FDT_ERR_BADSTRUCTURE" },
+	{ "property name past the strings", PROP_NAMEOFF, NOWHERE, STRINGS_SIZE,
+	  0, 0, "a property name outside the strings block at structure offset 8" },
+	/* The strings block cut to "e": libfdt 1.6.1 bounds a version 16
+	 * name by the blob's end only, so "compatible" would still read. */
+	{ "version 16, name past the strings", 32, 20, 2, 16, 0,
+	  "a property name outside the strings block at structure offset 20" },
+	{ "no root node: FDT_NOP first", FIRST_TAG, NOWHERE, FDT_NOP, 0, 0,
+	  "a structure block that does not begin with the root node at structure offset 0" },
+	{ "no root node: FDT_END first", FIRST_TAG, NOWHERE, FDT_END, 0, 0,
+	  "a structure block that does not begin with the root node" },
+	{ "empty node name", CHILD_NAME0, CHILD_NAME1, 0, 0, 0,
+	  "a node without a name at structure offset" },
+	{ "node name with '/'", CHILD_NAME1, NOWHERE, '/', 0, 0,
+	  "a node name with '/' at structure offset" },
+	{ "reservation map without an end", 16, NOWHERE, TOTAL_LESS_8, 0, 0,
+	  "FDT_ERR_TRUNCATED" },
+	{ "strings over the reservation map", 12, 32, OFF_RSVMAP, 16, 0,
+	  "its blocks overlap" },
+	{ "strings over the structure", 12, NOWHERE, OFF_STRUCT, 0, 0,
+	  "its blocks overlap" },
 };
 
-static void put32(void *blob, int offset, uint32_t v)
-{
-	fdt32_t be = cpu_to_fdt32(v);
-
-	memcpy((char *)blob + offset, &be, sizeof(be));
-}
-
-/* FIRST_PROP_LEN: where the first property's length field is. */
-static int first_prop_len(const void *fdt)
+/* The structure offset of the first tag @tag (at depth > 0 for a node). */
+static int find_tag(const void *fdt, uint32_t want)
 {
 	int offset = 0, next;
 	uint32_t tag;
 
 	do {
 		tag = fdt_next_tag(fdt, offset, &next);
-		if (tag == FDT_PROP)
-			return (int)fdt_off_dt_struct(fdt) + offset + 4;
+		if (tag == want && (tag != FDT_BEGIN_NODE || offset > 0))
+			return offset;
 		offset = next;
 	} while (tag != FDT_END);
-	ck_abort_msg("no property");
+	ck_abort_msg("no tag %u", want);
 	return -1;
 }
 
-static void set_field(void *blob, int field, uint32_t value)
+static uint32_t value_of(const void *fdt, uint32_t v)
 {
-	if (field == FIRST_PROP_LEN)
-		field = first_prop_len(blob);
-	if (field >= 0)
-		put32(blob, field, value);
+	switch (v) {
+	case STRINGS_SIZE:
+		return fdt_size_dt_strings(fdt);
+	case TOTAL_LESS_8:
+		return (fdt_totalsize(fdt) - 8) & ~7u;
+	case OFF_RSVMAP:
+		return fdt_off_mem_rsvmap(fdt);
+	case OFF_STRUCT:
+		return fdt_off_dt_struct(fdt);
+	default:
+		return v;
+	}
+}
+
+/* Make change (@where, @v) to @blob. */
+static void change(char *blob, int where, uint32_t v)
+{
+	int st = (int)fdt_off_dt_struct(blob), at, width = 4;
+	fdt32_t be;
+
+	switch (where) {
+	case NOWHERE:
+		return;
+	case PROP_LEN:
+		at = st + find_tag(blob, FDT_PROP) + 4;
+		break;
+	case PROP_NAMEOFF:
+		at = st + find_tag(blob, FDT_PROP) + 8;
+		break;
+	case FIRST_TAG:
+		at = st;
+		break;
+	case CHILD_NAME0:
+	case CHILD_NAME1:
+		at = st + find_tag(blob, FDT_BEGIN_NODE) + 4 +
+		     (where == CHILD_NAME1);
+		width = 1;
+		break;
+	default:
+		at = where;
+	}
+	v = value_of(blob, v);
+	if (width == 1) {
+		blob[at] = (char)v;
+		return;
+	}
+	be = cpu_to_fdt32(v);
+	memcpy(blob + at, &be, sizeof(be));
 }
 
 START_TEST(test_blob_check)
@@ -87,13 +168,15 @@ START_TEST(test_blob_check)
 	long told;
 	int rc;
 
-	blob = tu_dtb("/ { e; compatible = \"x\"; a { reg = <1>; }; };", &size);
+	blob = tu_dtb(good_dts, &size);
 	room = size + 64;
 	blob = realloc(blob, room);
 	ck_assert_ptr_nonnull(blob);
 	memset(blob + size, 0, room - size);
-	set_field(blob, c->field, c->value);
-	set_field(blob, c->field2, c->value2);
+	/* A structure change comes first in a case: it finds its place
+	 * with libfdt, through the good header. */
+	change(blob, c->where, c->value);
+	change(blob, c->where2, c->value2);
 	told = (long)size + c->size_delta;
 	if (told < 0)
 		told = 20;
@@ -113,8 +196,42 @@ START_TEST(test_blob_check)
 }
 END_TEST
 
+static const struct path_case {
+	size_t len;
+	const char *want;	/* "%d": the node's offset */
+} path_cases[] = {
+	{ 64, "/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb" },
+	{ 43, "/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb" },
+	{ 42, "<node at offset %d>" },
+	{ 8, "<node a" },
+};
+
+START_TEST(test_blob_path)
+{
+	const struct path_case *c = &path_cases[_i];
+	char buf[64], want[64];
+	size_t size;
+	void *blob = tu_dtb("/ { aaaaaaaaaaaaaaaaaaaa { bbbbbbbbbbbbbbbbbbbb { }; }; };",
+			    &size);
+	int node = fdt_path_offset(blob, "/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb");
+
+	ck_assert_int_ge(node, 0);
+	memset(buf, 'x', sizeof(buf));
+	snprintf(want, sizeof(want), c->want, node);
+	ck_assert_ptr_eq(blob_path(blob, node, buf, c->len), buf);
+	ck_assert_str_eq(buf, want);
+	free(blob);
+}
+END_TEST
+
 Suite *blob_suite(void)
 {
-	return tu_table_suite("blob", test_blob_check,
-			      (int)(sizeof(blob_cases) / sizeof(blob_cases[0])));
+	Suite *s = tu_table_suite("blob", test_blob_check,
+				  (int)(sizeof(blob_cases) / sizeof(blob_cases[0])));
+	TCase *tc = tcase_create("path");
+
+	tcase_add_loop_test(tc, test_blob_path, 0,
+			    (int)(sizeof(path_cases) / sizeof(path_cases[0])));
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -125,7 +125,8 @@ START_TEST(test_is_viommu_node)
 	void *fdt = tu_dtb("/ { a { compatible = \"arm,smmu-v3\"; };"
 			   " b { compatible = \"x\", \"arm,smmu-v3\"; };"
 			   " c { compatible = \"arm,smmu-v3\"; xen,path = \"/c\"; };"
-			   " d { compatible = \"arm,smmu\"; }; e { }; };",
+			   " d { compatible = \"arm,smmu\"; }; e { };"
+			   " f { compatible = [61 72 6d 2c 73 6d 6d 75 2d 76 33]; }; };",
 			   &size);
 
 	ck_assert_int_eq(phandle_fix_is_viommu_node(fdt, fdt_path_offset(fdt, "/a")), 1);
@@ -133,6 +134,8 @@ START_TEST(test_is_viommu_node)
 	ck_assert_int_eq(phandle_fix_is_viommu_node(fdt, fdt_path_offset(fdt, "/c")), 0);
 	ck_assert_int_eq(phandle_fix_is_viommu_node(fdt, fdt_path_offset(fdt, "/d")), 0);
 	ck_assert_int_eq(phandle_fix_is_viommu_node(fdt, fdt_path_offset(fdt, "/e")), 0);
+	/* "arm,smmu-v3" without its NUL: not a string list. */
+	ck_assert_int_eq(phandle_fix_is_viommu_node(fdt, fdt_path_offset(fdt, "/f")), 0);
 	free(fdt);
 }
 END_TEST
