@@ -3,8 +3,8 @@
  * Fuzz harness: the whole library pipeline.  One input is split into an
  * options byte, a host blob and a partial blob (fuzz_common.h); they go
  * through dtgen_run(), and a successful result through every map writer
- * and back through map_read(), which must give the same entries.  With FUZZ_OPT_LOCK a second run is locked
- * to the first run's map.
+ * and back through map_read(), which must give the same entries.  With
+ * FUZZ_OPT_LOCK a second run is locked to the first run's map.
  *
  * Oracles: the sanitizers; a run that fails must leave the result empty
  * and set an error; a run that succeeds must give a blob that passes

@@ -20,6 +20,7 @@
  * @paths, @n: an array of *@n paths (NULL and 0 for none), grown with
  *	realloc() to take the paths found, which point into @text; the
  *	caller frees *@paths, after an error too
+ * @d: receives the error
  *
  * returns:
  *	the number of paths found (>= 0), on success

@@ -46,28 +46,56 @@ static int name_in_strings(const void *fdt, uint32_t nameoff)
 }
 
 /*
+ * An FDT_PROP tag at @offset, before fdt_next_tag() reads it: libfdt 1.6.1
+ * adds the length to the offset unchecked (near 2^32 the walk wraps
+ * around; at -12 it stays put and fdt_check_full() never returns), and
+ * does not check the name offset of a version 16 blob.  The property must
+ * fit in the structure block and name a string in the strings block.
+ */
+static int check_prop(const void *fdt, const char *file, int offset,
+		      struct vdt_diag *d)
+{
+	const fdt32_t *body = fdt_offset_ptr(fdt, offset + FDT_TAGSIZE,
+					     PROP_BODY);
+
+	if (!body)
+		return bad_blob(d, file, offset, "a property cut short");
+	if ((uint64_t)offset + FDT_TAGSIZE + PROP_BODY + fdt32_to_cpu(body[0]) >
+	    struct_size(fdt))
+		return bad_blob(d, file, offset,
+				"a property that runs past the structure block");
+	if (!name_in_strings(fdt, fdt32_to_cpu(body[1])))
+		return bad_blob(d, file, offset,
+				"a property name outside the strings block");
+	return 0;
+}
+
+/*
  * What fdt_check_full() of libfdt 1.6.1 does not check, or checks too
  * late: walked before it, over a blob whose header alone was checked.
- * - A property length is not checked before fdt_next_tag() adds it to the
- *   offset: near 2^32 the offset wraps around, and at -12 it stays put, so
- *   that fdt_check_full() never returns.  No property may be longer than
- *   the structure block (so each tag moves the walk forward).
- * - The structure block must begin with the root node (libfdt looks for
- *   it at offset 0), and every other node must have a name without '/'.
- * Stops quietly at what fdt_check_full() reports (an FDT_END or a broken
- * tag); *@end receives where the structure ends, if it does.
+ * Every property is checked before libfdt steps over it (check_prop()),
+ * so each tag moves the walk forward.  The structure block must begin
+ * with the root node (libfdt looks for it at offset 0), and every other
+ * node must have a name, without '/'.  Stops quietly at what
+ * fdt_check_full() reports (a tag libfdt cannot read); *@end receives
+ * where the structure ends, if it does.
  */
 static int check_structure(const void *fdt, const char *file,
 			   uint32_t *end, struct vdt_diag *d)
 {
-	uint32_t limit = struct_size(fdt);
-	const fdt32_t *body;
+	const fdt32_t *tagp;
 	const char *name;
-	int offset = 0, next, depth = 0;
+	int offset = 0, next, depth = 0, r;
 	uint32_t tag;
 
 	*end = 0;
 	for (;; offset = next) {
+		tagp = fdt_offset_ptr(fdt, offset, FDT_TAGSIZE);
+		if (tagp && fdt32_to_cpu(*tagp) == FDT_PROP) {
+			r = check_prop(fdt, file, offset, d);
+			if (r < 0)
+				return r;
+		}
 		tag = fdt_next_tag(fdt, offset, &next);
 		if (next < 0)
 			return 0;
@@ -84,17 +112,6 @@ static int check_structure(const void *fdt, const char *file,
 			break;
 		case FDT_END_NODE:
 			depth--;
-			break;
-		case FDT_PROP:
-			body = fdt_offset_ptr(fdt, offset + FDT_TAGSIZE, PROP_BODY);
-			if (!body)
-				return 0;
-			if (fdt32_to_cpu(body[0]) > limit)
-				return bad_blob(d, file, offset,
-						"a property longer than the structure block");
-			if (!name_in_strings(fdt, fdt32_to_cpu(body[1])))
-				return bad_blob(d, file, offset,
-						"a property name outside the strings block");
 			break;
 		case FDT_END:
 			*end = (uint32_t)next;

@@ -13,11 +13,12 @@
  * @fdt, @size: the blob and the number of bytes readable there (bytes
  *	after the header's totalsize are allowed)
  * @file: its name, for the message
+ * @d: receives the error
  *
  * Beyond fdt_check_full(), which libfdt 1.6.1 lets pass or hang on some
  * hostile blobs, the blob must be a finished one of format version 16 or
  * later, with aligned blocks that do not overlap; no property may be
- * longer than the structure block or name a string outside the strings
+ * run past the structure block or name a string outside the strings
  * block; the structure must begin with
  * the root node; and no other node may have an empty name or one with
  * '/'.  The message says which check failed.

@@ -16,10 +16,12 @@
 
 /*
  * The good blob: the root's first property "e" is empty (structure offset
- * 8); its child "ab" follows the root's properties.
+ * 8); "z" holds 24 zero bytes, room for an empty reservation map; the
+ * child "ab" follows the root's properties.
  */
 static const char good_dts[] =
-	"/ { e; compatible = \"x\"; ab { reg = <1>; }; };";
+	"/ { e; compatible = \"x\"; z = [00 00 00 00 00 00 00 00 00 00 00 00"
+	" 00 00 00 00 00 00 00 00 00 00 00 00]; ab { reg = <1>; }; };";
 
 /* Where a change goes: a header field by its byte offset (>= 0), or: */
 enum where {
@@ -36,6 +38,8 @@ enum where {
 #define TOTAL_LESS_8 0xff000002u	/* the blob's size less 8 */
 #define OFF_RSVMAP 0xff000003u		/* the reservation map's offset */
 #define OFF_STRUCT 0xff000004u		/* the structure block's offset */
+#define IN_Z 0xff000005u		/* an 8-aligned offset in "z"'s value */
+#define PAST_BY_1 0xff000006u		/* "e" 1 byte longer than its block */
 
 static const struct blob_case {
 	const char *name;
@@ -61,14 +65,21 @@ static const struct blob_case {
 	{ "version 1", 20, NOWHERE, 1, 0, 0, "format version 1, older than 16" },
 	{ "last compatible too new", 24, NOWHERE, 18, 0, 0, "FDT_ERR_BADVERSION" },
 	{ "structure too big", 36, NOWHERE, 0x10000, 0, 0, "FDT_ERR_TRUNCATED" },
+	{ "strings block past the blob", 12, NOWHERE, 0x10000000, 0, 0,
+	  "FDT_ERR_TRUNCATED" },
 	/* -1 wraps around to the next tag, which libfdt 1.6.1's checker
 	 * lets past; -12 stays on the same tag, where the checker loops. */
 	{ "property length -1", PROP_LEN, NOWHERE, 0xffffffff, 0, 0,
-	  "a property longer than the structure block at structure offset 8" },
+	  "a property that runs past the structure block at structure offset 8" },
 	{ "property length -12", PROP_LEN, NOWHERE, 0xfffffff4, 0, 0,
-	  "a property longer than the structure block at structure offset 8" },
-	{ "property longer than the blob", PROP_LEN, NOWHERE, 0x7ffffff0, 0, 0,
-	  "FDT_ERR_BADSTRUCTURE" },
+	  "a property that runs past the structure block at structure offset 8" },
+	{ "property length 2^31 - 16", PROP_LEN, NOWHERE, 0x7ffffff0, 0, 0,
+	  "a property that runs past the structure block" },
+	{ "property 1 byte past the block", PROP_LEN, NOWHERE, PAST_BY_1, 0, 0,
+	  "a property that runs past the structure block" },
+	/* The block ends after "e"'s length: its name offset lies outside. */
+	{ "property cut short", PROP_LEN, 36, 0xfffffff4, 16, 0,
+	  "a property cut short at structure offset 8" },
 	{ "property name past the strings", PROP_NAMEOFF, NOWHERE, STRINGS_SIZE,
 	  0, 0, "a property name outside the strings block at structure offset 8" },
 	/* The strings block cut to "e": libfdt 1.6.1 bounds a version 16
@@ -88,6 +99,8 @@ static const struct blob_case {
 	{ "strings over the reservation map", 12, 32, OFF_RSVMAP, 16, 0,
 	  "its blocks overlap" },
 	{ "strings over the structure", 12, NOWHERE, OFF_STRUCT, 0, 0,
+	  "its blocks overlap" },
+	{ "reservation map over the structure", 16, NOWHERE, IN_Z, 0, 0,
 	  "its blocks overlap" },
 };
 
@@ -118,6 +131,11 @@ static uint32_t value_of(const void *fdt, uint32_t v)
 		return fdt_off_mem_rsvmap(fdt);
 	case OFF_STRUCT:
 		return fdt_off_dt_struct(fdt);
+	case IN_Z:
+		return ((uint32_t)((const char *)fdt_getprop(fdt, 0, "z", NULL) -
+				   (const char *)fdt) + 7) & ~7u;
+	case PAST_BY_1:
+		return fdt_size_dt_struct(fdt) - (8 + 12) + 1;
 	default:
 		return v;
 	}
