@@ -25,6 +25,9 @@ void dtgen_opts_default(struct dtgen_opts *o)
 	o->viommu.base = VIOMMU_DEFAULT_BASE;
 	o->viommu.size = VIOMMU_DEFAULT_SIZE;
 	o->viommu.spi = VIOMMU_DEFAULT_SPI;
+	o->abi = DTGEN_ABI_DEVID_MAP;
+	o->builder = DTGEN_BUILDER_NONE;
+	o->irq_priority = GIC_IRQ_PRIORITY_ZEPHYR;
 }
 
 int dtgen_nomem(struct run *r)
@@ -43,7 +46,7 @@ static int check_opts(const struct dtgen_opts *o, struct vdt_diag *d)
 				 "--vid-base 0x%x is outside the vID space of --vid-bits %u",
 				 o->vid_base, o->vid_bits);
 	if (o->viommu.phandle == 0 || o->viommu.phandle == (uint32_t)-1 ||
-	    o->viommu.phandle == PFIX_GUEST_PHANDLE_GIC)
+	    o->viommu.phandle == XEN_PHANDLE_GIC)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--viommu-phandle 0x%x is not a valid phandle",
 				 o->viommu.phandle);
@@ -54,6 +57,17 @@ static int check_opts(const struct dtgen_opts *o, struct vdt_diag *d)
 	if (o->viommu.size == 0)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--viommu-reg size is 0");
+	if (o->vpci && (o->abi != DTGEN_ABI_VSMMUV3_V3 ||
+			o->builder != DTGEN_BUILDER_LIBXL))
+		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
+				 "--vpci goes with --xen-abi vsmmuv3-v3 --builder libxl");
+	if (o->abi == DTGEN_ABI_VSMMUV3_V3 &&
+	    o->builder == DTGEN_BUILDER_NONE)
+		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
+				 "--xen-abi vsmmuv3-v3: Xen builds the guest tree, so --builder is libxl or dom0less (--guest-view writes the guest's tree)");
+	if (o->abi == DTGEN_ABI_VSMMUV3_V3 && o->lock)
+		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
+				 "--xen-abi vsmmuv3-v3: Xen picks every vSID, so there is nothing to --lock");
 	return 0;
 }
 
@@ -191,8 +205,9 @@ static int device_arrays(struct run *r, struct device *dev)
 	dev->pins = calloc(ns, sizeof(*dev->pins));
 	dev->map_keys = calloc(nm, sizeof(*dev->map_keys));
 	dev->map_pins = calloc(nm, sizeof(*dev->map_pins));
+	dev->vids = calloc(ns, sizeof(*dev->vids));
 	if (!dev->keys || !dev->offsets || !dev->pins || !dev->map_keys ||
-	    !dev->map_pins)
+	    !dev->map_pins || !dev->vids)
 		return dtgen_nomem(r);
 	return 0;
 }
@@ -410,6 +425,8 @@ static int walk_passthrough(struct run *r)
 		rc = unique_path(r, path);
 		if (rc >= 0)
 			rc = read_device(r, node, path);
+		if (rc >= 0)
+			r->devs[r->ndevs - 1].nested = depth > 1;
 		if (rc < 0)
 			return rc;
 	}
@@ -643,6 +660,73 @@ static int build_map(struct run *r)
 	return 0;
 }
 
+/* --xen-abi devid-map: this tool's allocation, and each specifier's vID. */
+static int allocate_vids(struct run *r)
+{
+	struct device *dev;
+	int rc = make_keys(r), di, i;
+
+	if (rc >= 0 && r->o->lock)
+		rc = dtgen_apply_lock(r);
+	if (rc >= 0)
+		rc = allocate(r);
+	if (rc >= 0)
+		rc = build_map(r);
+	for (di = 0; rc >= 0 && di < r->ndevs; di++) {
+		dev = &r->devs[di];
+		for (i = 0; dev->rewrite && i < dev->nspecs; i++)
+			dev->vids[i] = r->ids.keys[dev->keys[i]].vid +
+				       dev->offsets[i];
+	}
+	return rc;
+}
+
+/*
+ * --xen-abi vsmmuv3-v3: the map of Xen's predicted vSIDs (rule X8), one
+ * entry per (device, specifier), the vPCI block first.
+ */
+static int build_series_map(struct run *r)
+{
+	struct vmap *m = r->map;
+	struct vmap_entry *e;
+	const struct device *dev;
+	struct u64map seen;
+	size_t n = 1;
+	int di, i, rc = 0;
+
+	for (di = 0; di < r->ndevs; di++)
+		n += (size_t)r->devs[di].nspecs;
+	m->xen_allocates = 1;
+	m->entries = calloc(n, sizeof(*m->entries));
+	m->iommus = calloc(n, sizeof(*m->iommus));
+	if (!m->entries || !m->iommus)
+		return dtgen_nomem(r);
+	if (r->o->vpci) {
+		e = &m->entries[m->nentries++];
+		e->count = XEN_VPCI_SIDS;
+		e->iommu = VMAP_VPCI;
+	}
+	u64map_init(&seen);
+	for (di = 0; di < r->ndevs && rc >= 0; di++) {
+		dev = &r->devs[di];
+		for (i = 0; i < dev->nspecs && rc >= 0; i++) {
+			e = &m->entries[m->nentries++];
+			e->vid = dev->vids[i];
+			e->count = 1;
+			e->pid = dev->specs[i].pid;
+			e->iommu = rc = map_iommu(r, &seen, dev->specs[i].iommu);
+			e->devs = malloc(sizeof(*e->devs));
+			if (!e->devs) {
+				rc = dtgen_nomem(r);
+				break;
+			}
+			e->devs[e->ndevs++] = di;
+		}
+	}
+	u64map_free(&seen);
+	return rc < 0 ? rc : 0;
+}
+
 /* The vIOMMU's reg must fit /passthrough's cells. */
 static int check_viommu_reg(struct run *r)
 {
@@ -716,7 +800,10 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 					   sizeof(path)),
 				 "phandle",
 				 "a vIOMMU node must be a child of /passthrough, without children of its own");
-	return r->o->no_viommu_node ? 0 : check_viommu_name(r);
+	/* The guest's view carries a node wherever the guest has a vIOMMU. */
+	return r->emit_node || (r->o->guest_view &&
+				r->o->abi != DTGEN_ABI_NONE) ?
+		       check_viommu_name(r) : 0;
 }
 
 static void run_free(struct run *r)
@@ -733,6 +820,7 @@ static void run_free(struct run *r)
 		free(dev->pins);
 		free(dev->map_keys);
 		free(dev->map_pins);
+		free(dev->vids);
 	}
 	free(r->devs);
 	idalloc_free(&r->ids);
@@ -815,19 +903,23 @@ static int run_aligned(const struct dtgen_opts *o,
 	res->map.vid_bits = o->vid_bits;
 	res->map.vid_base = o->vid_base;
 
+	r.emit_node = o->abi == DTGEN_ABI_DEVID_MAP &&
+		      o->builder == DTGEN_BUILDER_NONE && !o->no_viommu_node;
 	rc = open_partial(&r, partial);
 	if (rc >= 0)
 		rc = hostdt_open(&r.host, host->data, host->size, host->name, d);
 	if (rc >= 0)
 		rc = walk_passthrough(&r);
 	if (rc >= 0)
-		rc = make_keys(&r);
-	if (rc >= 0 && o->lock)
-		rc = dtgen_apply_lock(&r);
+		rc = dtgen_builder_check(&r);
+	if (rc >= 0 && o->abi == DTGEN_ABI_DEVID_MAP)
+		rc = allocate_vids(&r);
+	if (rc >= 0 && o->abi == DTGEN_ABI_VSMMUV3_V3)
+		rc = dtgen_series(&r);
+	if (rc >= 0 && o->abi == DTGEN_ABI_VSMMUV3_V3)
+		rc = build_series_map(&r);
 	if (rc >= 0)
-		rc = allocate(&r);
-	if (rc >= 0)
-		rc = build_map(&r);
+		rc = dtgen_find_gic(&r);
 	if (rc >= 0)
 		rc = dtgen_write(&r, res);
 	run_free(&r);
@@ -841,5 +933,8 @@ void dtgen_result_free(struct dtgen_result *res)
 	free(res->fdt);
 	res->fdt = NULL;
 	res->size = 0;
+	free(res->guest);
+	res->guest = NULL;
+	res->guest_size = 0;
 	vmap_free(&res->map);
 }

@@ -9,6 +9,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "idalloc.h"
@@ -16,6 +17,21 @@
 #include "vmap.h"
 
 #define DTGEN_VERSION "0.1.0"
+
+/* Who allocates the vIDs: the Xen in front of the user (viommu-dtgen(1),
+ * WHICH XEN?). */
+enum dtgen_xen_abi {
+	DTGEN_ABI_DEVID_MAP,	/* the 2022 proposal: this tool, map to Xen */
+	DTGEN_ABI_NONE,		/* released Xen: guests get no IOMMU */
+	DTGEN_ABI_VSMMUV3_V3,	/* the vSMMUv3 series v3: Xen, from pSIDs */
+};
+
+/* Who merges the partial DT into the guest's tree. */
+enum dtgen_builder {
+	DTGEN_BUILDER_NONE,	/* nobody: the output is the guest's tree */
+	DTGEN_BUILDER_LIBXL,	/* xl's device_tree= */
+	DTGEN_BUILDER_DOM0LESS,	/* Xen's dom0less builder */
+};
 
 struct dtgen_opts {
 	enum idalloc_policy policy;
@@ -27,6 +43,11 @@ struct dtgen_opts {
 	int nallow;
 	const struct vmap *lock;	/* an earlier map whose vIDs are kept, or NULL */
 	const char *lock_name;		/* its file name, for messages */
+	enum dtgen_xen_abi abi;
+	enum dtgen_builder builder;
+	int vpci;			/* the series' libxl asks for 0x1000 vSIDs first */
+	uint32_t irq_priority;		/* 4th cell of a 4-cell GIC interrupt */
+	int guest_view;			/* also write the guest's view */
 };
 
 /* A device tree blob as read, with the name diagnostics give it. */
@@ -39,12 +60,15 @@ struct dtgen_blob {
 struct dtgen_result {
 	void *fdt;		/* the rewritten partial DT, packed */
 	size_t size;
+	void *guest;		/* the guest's view (opts.guest_view), or NULL */
+	size_t guest_size;
 	struct vmap map;
 };
 
 /**
  * dtgen_opts_default - Xen's defaults: compact, vIDs [0, 2^16), phandle
- * 0xfdea, vIOMMU at 0x04040000 size 0x40000, SPI 33, node emitted
+ * 0xfdea, vIOMMU at 0x04040000 size 0x40000, SPI 33, node emitted,
+ * --xen-abi devid-map, --builder none, priority 0xa0
  */
 void dtgen_opts_default(struct dtgen_opts *o);
 

@@ -4,8 +4,9 @@
 
 /*
  * The pipeline's private state, shared by its parts: dtgen.c (reading the
- * devices, allocating, the map model), dtgen_lock.c (--lock) and
- * dtgen_write.c (writing the rewritten partial DT).
+ * devices, allocating, the map model), dtgen_lock.c (--lock),
+ * dtgen_xen.c (the rules of each Xen and builder) and dtgen_write.c
+ * (writing the rewritten partial DT and the guest's view).
  */
 
 #include <stdint.h>
@@ -30,6 +31,8 @@ struct device {
 	int pinned;
 	uint32_t *map_pins;		/* pinned first vIDs per map entry */
 	int map_pinned;
+	uint32_t *vids;			/* the guest's vID per specifier */
+	int nested;			/* deeper than a child of /passthrough */
 };
 
 struct run {
@@ -48,6 +51,10 @@ struct run {
 	struct u64map dev_by_path;	/* key of a device's path -> device */
 	struct vmap *map;
 	struct vdt_diag *d;
+	int emit_node;			/* the output carries the vIOMMU node */
+	int gic_node;			/* the partial's GIC placeholder, or < 0 */
+	uint32_t gic_new_phandle;	/* given to a placeholder without one */
+	struct viommu_gic gic;		/* the vIOMMU node's interrupt parent */
 };
 
 /** dtgen_nomem - record "out of memory"; returns -VDT_ERR_NOMEM */
@@ -78,10 +85,36 @@ void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len);
 int dtgen_apply_lock(struct run *r);
 
 /**
- * dtgen_write - write the rewritten partial DT into @res
+ * dtgen_write - write the rewritten partial DT, and the guest's view when
+ * asked, into @res
  *
  * returns: 0, or a negative VDT_ERR_* code
  */
 int dtgen_write(struct run *r, struct dtgen_result *res);
+
+/**
+ * dtgen_builder_check - the rules of the builder that merges the partial
+ * (viommu-dtgen(1), WHICH XEN?, rules B1-B4), after every device is read
+ *
+ * returns: 0, or a negative VDT_ERR_* code naming the node
+ */
+int dtgen_builder_check(struct run *r);
+
+/**
+ * dtgen_series - --xen-abi vsmmuv3-v3: refuse what the series gets wrong
+ * (rules X1-X7) and predict the vSIDs Xen hands out (rule X8) into each
+ * device's vids
+ *
+ * returns: 0, or a negative VDT_ERR_* code naming the node
+ */
+int dtgen_series(struct run *r);
+
+/**
+ * dtgen_find_gic - the vIOMMU node's interrupt parent (rule G1): the
+ * partial's GIC placeholder, or Xen's GUEST_PHANDLE_GIC
+ *
+ * returns: 0, or a negative VDT_ERR_* code
+ */
+int dtgen_find_gic(struct run *r);
 
 #endif /* VIOMMU_DTGEN_DTGEN_INT_H */

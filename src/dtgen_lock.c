@@ -92,6 +92,10 @@ int dtgen_apply_lock(struct run *r)
 	uint32_t offset;
 	int i, key, rc;
 
+	if (lk->xen_allocates)
+		return vdt_error(r->d, VDT_ERR_INPUT, r->o->lock_name, NULL,
+				 NULL,
+				 "its vIDs are Xen's (allocated-by: xen): it cannot be a lock file");
 	for (i = 0; i < lk->nentries; i++) {
 		e = &lk->entries[i];
 		path = lk->iommus[e->iommu].path;

@@ -17,18 +17,27 @@
 /* The rewritten partial DT may not grow past this many bytes. */
 #define DTGEN_MAX_BLOB (1u << 30)
 
+/* What a copy of the partial DT shows: the output, or the guest's view. */
+struct view {
+	int node;	/* the vIOMMU node is written */
+	int strip;	/* no IOMMU property anywhere (--xen-abi none) */
+	int pids;	/* iommus carry the host's pIDs (the series' input) */
+};
+
 /* Per open node of the copy: what to add when its properties end. */
 struct copy_level {
 	const struct device *dev;	/* a rewritten device, or NULL */
 	int passthrough;		/* the node is /passthrough */
+	int gic;			/* the GIC placeholder */
 	int props_done;			/* a subnode or the end was reached */
 	int iommus_done;		/* its IOMMU properties were written */
 	int map_done;
 	int mask_done;
 };
 
-/* "iommus" = <vIOMMU vID> per host specifier. */
-static int write_iommus(const struct run *r, void *out,
+/* "iommus" = <vIOMMU ID> per host specifier: the vID, or under the
+ * series the host's pID, which Xen replaces with the vSID it picks. */
+static int write_iommus(const struct run *r, const struct view *v, void *out,
 			const struct device *dev, uint32_t *vids)
 {
 	int i;
@@ -36,7 +45,7 @@ static int write_iommus(const struct run *r, void *out,
 	if (dev->nspecs == 0)
 		return 0;
 	for (i = 0; i < dev->nspecs; i++)
-		vids[i] = r->ids.keys[dev->keys[i]].vid + dev->offsets[i];
+		vids[i] = v->pids ? dev->specs[i].pid : dev->vids[i];
 	return phandle_fix_write_iommus(out, r->o->viommu.phandle, vids,
 					dev->nspecs);
 }
@@ -73,44 +82,56 @@ static int write_viommu(const struct run *r, void *out)
 {
 	return make_viommu_node(out, fdt_address_cells(r->pfdt, r->passthrough),
 				fdt_size_cells(r->pfdt, r->passthrough),
-				&r->o->viommu);
+				&r->o->viommu, &r->gic);
 }
 
 /* A node's properties are over: add what it lacks. */
-static int end_props(const struct run *r, void *out, struct copy_level *l,
-		     uint32_t *vids)
+static int end_props(const struct run *r, const struct view *v, void *out,
+		     struct copy_level *l, uint32_t *vids)
 {
 	int rc = 0;
 
 	if (l->props_done)
 		return 0;
 	l->props_done = 1;
-	if (l->dev && !l->iommus_done)
-		rc = write_iommus(r, out, l->dev, vids);
+	/* The node's interrupt needs a phandle on the GIC placeholder. */
+	if (l->gic && v->node && r->gic_new_phandle)
+		rc = fdt_property_u32(out, "phandle", r->gic_new_phandle);
+	if (rc >= 0 && l->dev && !l->iommus_done)
+		rc = write_iommus(r, v, out, l->dev, vids);
 	if (rc >= 0 && l->dev && !l->map_done)
 		rc = write_map(r, out, l->dev, vids);
 	if (rc >= 0 && l->dev && !l->mask_done)
 		rc = write_mask(r, out, l->dev);
 	/* A new vIOMMU node goes first among /passthrough's children. */
-	if (rc >= 0 && l->passthrough && !r->o->no_viommu_node &&
-	    r->viommu_node < 0)
+	if (rc >= 0 && l->passthrough && v->node && r->viommu_node < 0)
 		rc = write_viommu(r, out);
 	return rc;
+}
+
+/* The properties --xen-abi none takes out of every node. */
+static int iommu_prop(const char *name)
+{
+	return strcmp(name, "iommus") == 0 || strcmp(name, "iommu-map") == 0 ||
+	       strcmp(name, "iommu-map-mask") == 0 ||
+	       strcmp(name, "xen,smmu-stream-ids") == 0;
 }
 
 /*
  * One property of a rewritten device: its IOMMU properties are replaced
  * where they stand (Lopper's xen,smmu-stream-ids goes); others are copied.
  */
-static int copy_prop(const struct run *r, void *out, struct copy_level *l,
-		     const char *name, const void *data, int len,
-		     uint32_t *vids)
+static int copy_prop(const struct run *r, const struct view *v, void *out,
+		     struct copy_level *l, const char *name, const void *data,
+		     int len, uint32_t *vids)
 {
+	if (v->strip && iommu_prop(name))
+		return 0;
 	if (!l->dev)
 		return fdt_property(out, name, data, len);
 	if (strcmp(name, "iommus") == 0) {
 		l->iommus_done = 1;
-		return write_iommus(r, out, l->dev, vids);
+		return write_iommus(r, v, out, l->dev, vids);
 	}
 	if (strcmp(name, "iommu-map") == 0) {
 		l->map_done = 1;
@@ -125,13 +146,16 @@ static int copy_prop(const struct run *r, void *out, struct copy_level *l,
 	return fdt_property(out, name, data, len);
 }
 
-static void open_level(const struct run *r, struct copy_level *l, int offset)
+static void open_level(const struct run *r, const struct view *v,
+		       struct copy_level *l, int offset)
 {
 	int di = u64map_get(&r->dev_by_offset, (uint64_t)offset);
 
 	memset(l, 0, sizeof(*l));
-	l->dev = di >= 0 && r->devs[di].rewrite ? &r->devs[di] : NULL;
+	l->dev = di >= 0 && r->devs[di].rewrite && !v->strip ? &r->devs[di] :
+								NULL;
 	l->passthrough = offset == r->passthrough;
+	l->gic = offset == r->gic_node;
 }
 
 static int copy_header(const struct run *r, void *out, size_t size)
@@ -149,14 +173,14 @@ static int copy_header(const struct run *r, void *out, size_t size)
 }
 
 /*
- * Copy the partial DT into @out: devices get their IOMMU properties
- * rewritten; an earlier run's vIOMMU node is written again where it
- * stands, or dropped with no_viommu_node; a new one goes first below
+ * Copy the partial DT into @out as @v shows it: devices get their IOMMU
+ * properties rewritten; an earlier run's vIOMMU node is written again
+ * where it stands, or dropped without v->node; a new one goes first below
  * /passthrough; everything else is copied as is.  @vids has room for any
  * device's specifiers and map entries.  Returns libfdt codes.
  */
-static int copy_tree(const struct run *r, void *out, size_t size,
-		     uint32_t *vids)
+static int copy_tree(const struct run *r, const struct view *v, void *out,
+		     size_t size, uint32_t *vids)
 {
 	struct copy_level lv[VDT_MAX_DEPTH];
 	int offset = 0, next, depth = -1, skip = 0, rc, len;
@@ -173,13 +197,13 @@ static int copy_tree(const struct run *r, void *out, size_t size,
 				tag == FDT_END_NODE ? -1 : 0;
 		} else if (tag == FDT_BEGIN_NODE) {
 			if (depth >= 0)
-				rc = end_props(r, out, &lv[depth], vids);
+				rc = end_props(r, v, out, &lv[depth], vids);
 			if (rc >= 0 && offset == r->viommu_node) {
-				if (!r->o->no_viommu_node)
+				if (v->node)
 					rc = write_viommu(r, out);
 				skip = 1;
 			} else if (rc >= 0 && ++depth < VDT_MAX_DEPTH) {
-				open_level(r, &lv[depth], offset);
+				open_level(r, v, &lv[depth], offset);
 				rc = fdt_begin_node(out, fdt_get_name(r->pfdt,
 								      offset,
 								      NULL));
@@ -191,12 +215,12 @@ static int copy_tree(const struct run *r, void *out, size_t size,
 			rc = -FDT_ERR_BADSTRUCTURE;	/* outside every node */
 		} else if (tag == FDT_PROP) {
 			prop = fdt_get_property_by_offset(r->pfdt, offset, &len);
-			rc = copy_prop(r, out, &lv[depth],
+			rc = copy_prop(r, v, out, &lv[depth],
 				       fdt_string(r->pfdt,
 						  fdt32_to_cpu(prop->nameoff)),
 				       prop->data, len, vids);
 		} else if (tag == FDT_END_NODE) {
-			rc = end_props(r, out, &lv[depth], vids);
+			rc = end_props(r, v, out, &lv[depth], vids);
 			if (rc >= 0)
 				rc = fdt_end_node(out);
 			depth--;
@@ -210,11 +234,50 @@ static int copy_tree(const struct run *r, void *out, size_t size,
 	return rc;
 }
 
-int dtgen_write(struct run *r, struct dtgen_result *res)
+/* One copy of the partial DT, in a buffer grown on -FDT_ERR_NOSPACE. */
+static int write_view(struct run *r, const struct view *v, uint32_t *vids,
+		      void **fdt, size_t *fdt_size)
 {
 	size_t size = fdt_totalsize(r->pfdt);
-	uint32_t *vids;
 	void *buf;
+	int rc;
+
+	for (;;) {
+		buf = malloc(size);
+		if (!buf)
+			return dtgen_nomem(r);
+		rc = copy_tree(r, v, buf, size, vids);
+		if (rc != -FDT_ERR_NOSPACE || size >= DTGEN_MAX_BLOB)
+			break;
+		free(buf);
+		size *= 2;
+	}
+	if (rc < 0) {
+		free(buf);
+		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, NULL, NULL,
+				 "cannot write the device tree: %s",
+				 fdt_strerror(rc));
+	}
+	*fdt = buf;
+	*fdt_size = fdt_totalsize(buf);
+	return 0;
+}
+
+int dtgen_write(struct run *r, struct dtgen_result *res)
+{
+	enum dtgen_xen_abi abi = r->o->abi;
+	/* The output: what the builder reads. */
+	const struct view out = {
+		.node = r->emit_node,
+		.strip = abi == DTGEN_ABI_NONE,
+		.pids = abi == DTGEN_ABI_VSMMUV3_V3,
+	};
+	/* The guest's view: vIDs in place, and the node its builder makes. */
+	const struct view guest = {
+		.node = abi != DTGEN_ABI_NONE,
+		.strip = abi == DTGEN_ABI_NONE,
+	};
+	uint32_t *vids;
 	int di, most = 0, rc;
 
 	for (di = 0; di < r->ndevs; di++) {
@@ -226,26 +289,10 @@ int dtgen_write(struct run *r, struct dtgen_result *res)
 	vids = malloc(((size_t)most + 1) * sizeof(*vids));
 	if (!vids)
 		return dtgen_nomem(r);
-	for (;;) {
-		buf = malloc(size);
-		if (!buf) {
-			free(vids);
-			return dtgen_nomem(r);
-		}
-		rc = copy_tree(r, buf, size, vids);
-		if (rc != -FDT_ERR_NOSPACE || size >= DTGEN_MAX_BLOB)
-			break;
-		free(buf);
-		size *= 2;
-	}
+	rc = write_view(r, &out, vids, &res->fdt, &res->size);
+	if (rc >= 0 && r->o->guest_view)
+		rc = write_view(r, &guest, vids, &res->guest,
+				&res->guest_size);
 	free(vids);
-	if (rc < 0) {
-		free(buf);
-		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, NULL, NULL,
-				 "cannot write the device tree: %s",
-				 fdt_strerror(rc));
-	}
-	res->fdt = buf;
-	res->size = fdt_totalsize(buf);
-	return 0;
+	return rc;
 }

@@ -14,6 +14,8 @@
 
 #include <libfdt.h>
 
+#include "blob.h"
+#include "dts_write.h"
 #include "fileio.h"
 #include "vbuf.h"
 
@@ -225,12 +227,118 @@ static int check_source(const struct vbuf *src, const char *name,
 	return 0;
 }
 
+void fileio_labels_free(struct fileio_labels *l)
+{
+	free(l->v);
+	free(l->text);
+	l->v = NULL;
+	l->text = NULL;
+	l->n = 0;
+}
+
+/* Whether the @len bytes at @v are one NUL-terminated string. */
+static int one_string(const char *v, int len)
+{
+	return len > 0 && memchr(v, '\0', (size_t)len) == v + len - 1;
+}
+
+/* Whether /__symbols__ property @label = @v (@len bytes) is a label. */
+static int symbol_ok(const char *label, const char *v, int len)
+{
+	return dts_label_valid(label) && one_string(v, len) && v[0] == '/';
+}
+
+/*
+ * The labels of @fdt's /__symbols__ node, copied into @l: each property
+ * whose name is a valid label and whose value an absolute path; others
+ * are skipped.  A blob that fails blob_check() gives none: the pipeline
+ * checks the input again and reports it.
+ */
+static int read_symbols(const void *fdt, size_t size, const char *name,
+			struct fileio_labels *l, struct vdt_diag *d)
+{
+	struct vdt_diag scratch;
+	const char *label, *v;
+	size_t text = 0, at = 0, nl;
+	int node, off, len, n = 0, bad;
+
+	vdt_diag_init(&scratch);
+	bad = blob_check(fdt, size, name, &scratch) < 0;
+	vdt_diag_free(&scratch);
+	node = bad ? -1 : fdt_subnode_offset(fdt, 0, "__symbols__");
+	if (node < 0)
+		return 0;
+	fdt_for_each_property_offset(off, fdt, node) {
+		v = fdt_getprop_by_offset(fdt, off, &label, &len);
+		if (v && symbol_ok(label, v, len)) {
+			n++;
+			text += strlen(label) + 1 + (size_t)len;
+		}
+	}
+	if (!n)
+		return 0;
+	l->v = calloc((size_t)n, sizeof(*l->v));
+	l->text = malloc(text);
+	if (!l->v || !l->text) {
+		fileio_labels_free(l);
+		return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
+				 "out of memory");
+	}
+	fdt_for_each_property_offset(off, fdt, node) {
+		v = fdt_getprop_by_offset(fdt, off, &label, &len);
+		if (!v || !symbol_ok(label, v, len))
+			continue;
+		nl = strlen(label) + 1;
+		memcpy(l->text + at, label, nl);
+		memcpy(l->text + at + nl, v, (size_t)len);
+		l->v[l->n].label = l->text + at;
+		l->v[l->n++].path = l->text + at + nl;
+		at += nl + (size_t)len;
+	}
+	return 0;
+}
+
+/*
+ * The labels of DTS source @src: compiled again with "dtc -@", whose
+ * /__symbols__ node names them.  That blob is not the input's tree (-@
+ * also gives every labelled node a phandle), so only its labels are
+ * kept.  Source without a ':' has no label and is not compiled again.
+ */
+static int source_labels(const struct vbuf *src, const char *name,
+			 size_t max, struct fileio_labels *l,
+			 struct vdt_diag *d)
+{
+	char *argv[] = { "dtc", "-q", "-@", "-I", "dts", "-O", "dtb",
+			 "-o", "-", "-", NULL };
+	struct vbuf dtb;
+	int fd, rc;
+
+	if (!src->len || !memchr(src->data, ':', src->len))
+		return 0;
+	fd = anon_file(src->data, src->len);
+	if (fd < 0)
+		return io_error(d, name, "cannot create a temporary file");
+	vbuf_init(&dtb);
+	rc = run_dtc(argv, fd, name, max, &dtb, d);
+	close(fd);
+	if (rc >= 0)
+		rc = read_symbols(dtb.data, dtb.len, name, l, d);
+	vbuf_free(&dtb);
+	return rc;
+}
+
 int fileio_load_dt(const char *path, const char *name, size_t max,
-		   void **blob, size_t *size, struct vdt_diag *d)
+		   void **blob, size_t *size, struct fileio_labels *labels,
+		   struct vdt_diag *d)
 {
 	struct vbuf raw, dtb;
 	int rc;
 
+	if (labels) {
+		labels->v = NULL;
+		labels->text = NULL;
+		labels->n = 0;
+	}
 	vbuf_init(&raw);
 	vbuf_init(&dtb);
 	rc = fileio_read(path, name, max, &raw, d);
@@ -239,6 +347,12 @@ int fileio_load_dt(const char *path, const char *name, size_t max,
 		return rc;
 	}
 	if (raw.len >= 4 && fdt_magic(raw.data) == FDT_MAGIC) {
+		rc = labels ? read_symbols(raw.data, raw.len, name, labels,
+					   d) : 0;
+		if (rc < 0) {
+			vbuf_free(&raw);
+			return rc;
+		}
 		*blob = raw.data;
 		*size = raw.len;
 		return 0;
@@ -248,31 +362,17 @@ int fileio_load_dt(const char *path, const char *name, size_t max,
 	if (rc >= 0)
 		rc = dtc_convert(raw.data, raw.len, "dts", "dtb", name, max,
 				 &dtb, d);
+	if (rc >= 0 && labels)
+		rc = source_labels(&raw, name, max, labels, d);
 	vbuf_free(&raw);
 	if (rc < 0) {
+		if (labels)
+			fileio_labels_free(labels);
 		vbuf_free(&dtb);
 		return rc;
 	}
 	*blob = dtb.data;
 	*size = dtb.len;
-	return 0;
-}
-
-int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
-		      void **out, size_t *len, struct vdt_diag *d)
-{
-	struct vbuf dts;
-	int rc;
-
-	vbuf_init(&dts);
-	rc = dtc_convert(blob, size, "dtb", "dts", name, FILEIO_MAX_DTC_OUTPUT,
-			 &dts, d);
-	if (rc < 0) {
-		vbuf_free(&dts);
-		return rc;
-	}
-	*out = dts.data;
-	*len = dts.len;
 	return 0;
 }
 

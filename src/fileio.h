@@ -4,19 +4,19 @@
 
 /*
  * File input and output for the command-line tool: reading inputs (DTS
- * through dtc), and writing every output all-or-nothing.  Errors are
+ * through dtc, with their labels), and writing every output
+ * all-or-nothing.  Errors are
  * returned in a struct vdt_diag like the library's.
  */
 
 #include <stddef.h>
 
 #include "diag.h"
+#include "dts_write.h"
 #include "vbuf.h"
 
 /* The default limit on an input's size (a DTB's totalsize is 32 bits). */
 #define FILEIO_MAX_INPUT ((size_t)64 << 20)
-/* The most dtc may print when it compiles or decompiles a tree. */
-#define FILEIO_MAX_DTC_OUTPUT ((size_t)1 << 30)
 
 /**
  * fileio_read - read a whole file
@@ -33,6 +33,19 @@
 int fileio_read(const char *path, const char *name, size_t max,
 		struct vbuf *b, struct vdt_diag *d);
 
+/*
+ * The labels of an input (label -> node path), as dts_write() takes them.
+ * Free them with fileio_labels_free().
+ */
+struct fileio_labels {
+	struct dts_label *v;
+	int n;
+	char *text;		/* the strings @v points into */
+};
+
+/** fileio_labels_free - release @l; it is empty afterwards */
+void fileio_labels_free(struct fileio_labels *l);
+
 /**
  * fileio_load_dt - read a device tree: a DTB as is, anything else as DTS
  * compiled by "dtc" from PATH
@@ -40,26 +53,29 @@ int fileio_read(const char *path, const char *name, size_t max,
  * @name: its name in diagnostics
  * @max: the most bytes accepted from the file
  * @blob, @size: receive the blob (free() it)
+ * @labels: NULL, or receives the input's labels (fileio_labels_free()
+ *	them; empty on failure)
+ *
+ * The blob is what "dtc -I dts -O dtb" makes of the source.  Its labels
+ * come from a second compilation with "dtc -@" (skipped for source
+ * without a ':'), whose /__symbols__ node names them; that blob is not
+ * used otherwise, as -@ also gives each labelled node a phandle.  So a
+ * /__symbols__ node is in the blob only if the source has one.  A DTB's
+ * labels are those of its own /__symbols__ node, which it keeps.  Entries
+ * of /__symbols__ that are no valid label or whose value is no absolute
+ * path are skipped, and a DTB that fails blob_check() gives no labels.
  *
  * returns:
  *	0, on success
  *	-VDT_ERR_IO, if the file cannot be read, is larger than @max, or dtc
  *		cannot run
+ *	-VDT_ERR_INPUT, if DTS source uses /include/ or /incbin/
  *	-VDT_ERR_BADDT, if dtc rejects the source (its first message is kept)
  *	-VDT_ERR_NOMEM
  */
 int fileio_load_dt(const char *path, const char *name, size_t max,
-		   void **blob, size_t *size, struct vdt_diag *d);
-
-/**
- * fileio_dtb_to_dts - decompile a blob with "dtc -I dtb -O dts"
- * @name: the output's name in diagnostics
- * @out, @len: receive the source text (free() it)
- *
- * returns: as fileio_load_dt()
- */
-int fileio_dtb_to_dts(const void *blob, size_t size, const char *name,
-		      void **out, size_t *len, struct vdt_diag *d);
+		   void **blob, size_t *size, struct fileio_labels *labels,
+		   struct vdt_diag *d);
 
 /**
  * fileio_in_place - whether @path is written in place rather than through

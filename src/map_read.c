@@ -526,8 +526,11 @@ static int read_devices(struct rd *r, struct vmap_entry *e, int ei,
 }
 
 static const char *const entry_keys[] = {
-	"vid", "count", "pid", "mask", "piommu", "devices",
+	"vid", "count", "pid", "mask", "piommu", "devices", "vpci",
 };
+
+#define ENTRY_PIOMMU 0x10u
+#define ENTRY_VPCI 0x40u
 
 static int entry_field(struct rd *r, int key, const char *where, void *ctx)
 {
@@ -545,8 +548,10 @@ static int entry_field(struct rd *r, int key, const char *where, void *ctx)
 		return read_u32(r, where, 0, &e->mask);
 	case 4:
 		return read_piommu(r, e, where);
-	default:
+	case 5:
 		return read_devices(r, e, ei, where);
+	default:	/* vpci: the entry stays VMAP_VPCI */
+		return read_const(r, where, "true");
 	}
 }
 
@@ -579,8 +584,14 @@ static int read_entries(struct rd *r, const char *where)
 		m->entries[i].iommu = -1;
 		r->marks[i] = r->ev.start_mark;
 		m->nentries++;
-		rc = read_mapping(r, sub, entry_keys, 6, 0x1fu, &seen,
+		rc = read_mapping(r, sub, entry_keys, 7, 0x0fu, &seen,
 				  entry_field, &i);
+		if (rc == 0 && !(seen & (ENTRY_PIOMMU | ENTRY_VPCI)))
+			rc = ERR(r, "%s: missing key 'piommu'", sub);
+		if (rc == 0 && (seen & ENTRY_VPCI) &&
+		    (seen & (ENTRY_PIOMMU | 0x20u)))
+			rc = ERR(r, "%s: a vpci entry has no piommu and no devices",
+				 sub);
 	}
 	return rc;
 }
@@ -607,6 +618,7 @@ static int viommu_field(struct rd *r, int key, const char *where, void *ctx)
 
 static const char *const top_keys[] = {
 	"version", "viommu", "policy", "vid-base", "vid-bits", "entries",
+	"allocated-by",
 };
 
 #define TOP_HEADER 0x1eu	/* viommu, policy, vid-base, vid-bits */
@@ -647,8 +659,11 @@ static int top_field(struct rd *r, int key, const char *where, void *ctx)
 		rc = read_uint(r, where, 1, 32, &v);
 		m->vid_bits = (unsigned int)v;
 		return rc;
-	default:
+	case 5:
 		return read_entries(r, where);
+	default:
+		m->xen_allocates = 1;
+		return read_const(r, where, "xen");
 	}
 }
 
@@ -672,7 +687,7 @@ static int read_yaml(struct rd *r, const void *data, size_t len)
 		rc = ERR(r, "expected a mapping, found %s", event_kind(&r->ev));
 	start = r->ev.start_mark;
 	if (rc == 0)
-		rc = read_mapping(r, "", top_keys, 6, TOP_REQUIRED, &seen,
+		rc = read_mapping(r, "", top_keys, 7, TOP_REQUIRED, &seen,
 				  top_field, NULL);
 	for (k = 1; rc == 0 && (seen & TOP_HEADER) &&
 		    (seen & TOP_HEADER) != TOP_HEADER; k++)
@@ -802,6 +817,11 @@ static int check_entries(struct rd *r)
 			return entry_err(r, i, "vids 0x%x-0x%llx lie outside the vID space [0x%x, 2^%u)",
 					 e->vid, (unsigned long long)last,
 					 m->vid_base, m->vid_bits);
+		if (e->iommu == VMAP_VPCI) {
+			if (!m->xen_allocates)
+				return entry_err(r, i, "a vpci entry in a map without allocated-by: xen");
+			continue;
+		}
 		named = m->iommus[e->iommu].path != NULL;
 		if (!m->bare && (!named || e->ndevs == 0))
 			return entry_err(r, i, "missing %s: a map with a viommu block names IOMMUs and devices",

@@ -17,6 +17,8 @@ static int write_yaml(const struct vmap *m, const struct wctx *c,
 		      struct vbuf *out);
 static int write_xl(const struct vmap *m, const struct wctx *c,
 		    struct vbuf *out);
+static int write_xl_ranges(const struct vmap *m, const struct wctx *c,
+			   struct vbuf *out);
 static int write_json(const struct vmap *m, const struct wctx *c,
 		      struct vbuf *out);
 static int write_c(const struct vmap *m, const struct wctx *c,
@@ -36,6 +38,7 @@ static const struct map_format_desc {
 	[MAP_FORMAT_JSON] = { "json", { ".json" }, write_json },
 	[MAP_FORMAT_C] = { "c", { ".h" }, write_c },
 	[MAP_FORMAT_BIN] = { "bin", { ".bin" }, write_bin },
+	[MAP_FORMAT_XL_RANGES] = { "xl-ranges", { NULL }, write_xl_ranges },
 };
 
 #define NFORMATS ((int)(sizeof(formats) / sizeof(formats[0])))
@@ -104,6 +107,12 @@ int map_prefix_ok(const char *prefix)
 	    (n >= 2 && strcmp(prefix + n - 2, "_t") == 0))
 		return 0;
 	return 1;
+}
+
+/* An entry's physical IOMMU base; 0 for the vPCI entry, which has none. */
+static uint64_t entry_base(const struct vmap *m, const struct vmap_entry *e)
+{
+	return e->iommu == VMAP_VPCI ? 0 : m->iommus[e->iommu].base;
 }
 
 /*
@@ -217,6 +226,12 @@ static void yaml_entry(struct yout *y, const struct vmap *m,
 	y_hex(y, e->pid);
 	y_str(y, "mask");
 	y_hex(y, e->mask);
+	if (e->iommu == VMAP_VPCI) {
+		y_str(y, "vpci");
+		y_str(y, "true");
+		y_map_end(y);
+		return;
+	}
 	y_str(y, "piommu");
 	y_map(y, 1);
 	if (!m->bare) {
@@ -261,6 +276,10 @@ static int write_yaml(const struct vmap *m, const struct wctx *c,
 	y_map(&y, 0);
 	y_str(&y, "version");
 	y_dec(&y, VMAP_VERSION);
+	if (m->xen_allocates) {
+		y_str(&y, "allocated-by");
+		y_str(&y, "xen");
+	}
 	if (!m->bare) {
 		yaml_viommu(&y, m);
 		y_str(&y, "policy");
@@ -338,35 +357,66 @@ static const char *bad_name(const struct vmap *m)
 
 /*
  * xl.cfg: iommu_devid_map = [ "PMASTER_ID@VMASTER_ID,IOMMU_BASE_ADDRESS", ... ]
- * as proposed on xen-devel; one line, entries sorted by vID.  A range
- * (count > 1) gets a fourth field: "PBASE@VBASE,IOMMU_BASE,COUNT".
+ * as proposed on xen-devel (2022), one line, by vID.  In the proposal's
+ * own grammar (@ranges 0) a range is one element per ID and an SMR mask
+ * cannot be written; with @ranges, a range is one element with a fourth
+ * field, "PBASE@VBASE,IOMMU_BASE,COUNT" (this tool's extension), and a
+ * mask is left out with a warning.  Xen's vSMMUv3 series reads no such
+ * line: a map whose vIDs Xen allocates has no xl form.
  */
-static int write_xl(const struct vmap *m, const struct wctx *c,
-		    struct vbuf *out)
+static int xl_form(const struct vmap *m, const struct wctx *c,
+		   struct vbuf *out, int ranges)
 {
 	const struct vmap_entry *e;
-	int i, r;
+	const char *ipath;
+	uint32_t k, n;
+	int i, r, first = 1;
 
-	r = vbuf_printf(out, "iommu_devid_map = [");
-	for (i = 0; i < m->nentries && r == 0; i++) {
+	if (m->xen_allocates)
+		return vdt_error(c->d, VDT_ERR_USAGE, c->file, NULL, NULL,
+				 "Xen allocates these vIDs: it takes no ID map from xl.cfg");
+	for (i = 0; i < m->nentries; i++) {
 		e = &m->entries[i];
+		ipath = m->iommus[e->iommu].path ? m->iommus[e->iommu].path :
+						   "the IOMMU";
+		if (e->mask && !ranges)
+			return vdt_error(c->d, VDT_ERR_INPUT, c->file, NULL, NULL,
+					 "iommu_devid_map cannot carry SMR mask 0x%x of pID 0x%x on %s",
+					 e->mask, e->pid, ipath);
 		if (e->mask)
 			vdt_warn(c->d, c->file, NULL, NULL,
 				 "the xl form has no SMR mask: mask 0x%x of pID 0x%x on %s left out",
-				 e->mask, e->pid,
-				 m->iommus[e->iommu].path ?
-					 m->iommus[e->iommu].path : "the IOMMU");
-		r = vbuf_printf(out, "%s \"0x%" PRIx32 "@0x%" PRIx32 ",0x%" PRIx64,
-				i ? "," : "", e->pid, e->vid,
-				m->iommus[e->iommu].base);
-		if (r == 0 && e->count > 1)
-			r = vbuf_printf(out, ",0x%" PRIx32, e->count);
-		if (r == 0)
-			r = vbuf_append(out, "\"", 1);
+				 e->mask, e->pid, ipath);
+	}
+	r = vbuf_printf(out, "iommu_devid_map = [");
+	for (i = 0; i < m->nentries && r == 0; i++) {
+		e = &m->entries[i];
+		n = ranges ? 1 : e->count;
+		for (k = 0; k < n && r == 0; k++, first = 0) {
+			r = vbuf_printf(out, "%s \"0x%" PRIx32 "@0x%" PRIx32 ",0x%" PRIx64,
+					first ? "" : ",", e->pid + k, e->vid + k,
+					m->iommus[e->iommu].base);
+			if (r == 0 && ranges && e->count > 1)
+				r = vbuf_printf(out, ",0x%" PRIx32, e->count);
+			if (r == 0)
+				r = vbuf_append(out, "\"", 1);
+		}
 	}
 	if (r == 0)
 		r = vbuf_printf(out, " ]\n");
 	return r;
+}
+
+static int write_xl(const struct vmap *m, const struct wctx *c,
+		    struct vbuf *out)
+{
+	return xl_form(m, c, out, 0);
+}
+
+static int write_xl_ranges(const struct vmap *m, const struct wctx *c,
+			   struct vbuf *out)
+{
+	return xl_form(m, c, out, 1);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
@@ -403,7 +453,7 @@ static int json_key_str(struct vbuf *out, const char *sep, const char *key,
 static int json_entry(struct vbuf *out, const struct vmap *m,
 		      const struct vmap_entry *e, int last)
 {
-	const struct vmap_iommu *io = &m->iommus[e->iommu];
+	const struct vmap_iommu *io;
 	int i, r;
 
 	r = vbuf_printf(out,
@@ -411,9 +461,14 @@ static int json_entry(struct vbuf *out, const struct vmap *m,
 			"      \"vid\": %" PRIu32 ",\n"
 			"      \"count\": %" PRIu32 ",\n"
 			"      \"pid\": %" PRIu32 ",\n"
-			"      \"mask\": %" PRIu32 ",\n"
-			"      \"piommu\": {",
+			"      \"mask\": %" PRIu32 ",\n",
 			e->vid, e->count, e->pid, e->mask);
+	if (e->iommu == VMAP_VPCI)
+		return r ? r : vbuf_printf(out, "      \"vpci\": true\n    }%s\n",
+					   last ? "" : ",");
+	io = &m->iommus[e->iommu];
+	if (r == 0)
+		r = vbuf_printf(out, "      \"piommu\": {");
 	if (r == 0 && !m->bare)
 		r = json_key_str(out, "", "path", io->path);
 	if (r == 0)
@@ -447,6 +502,8 @@ static int write_json(const struct vmap *m, const struct wctx *c,
 
 	(void)c;
 	r = vbuf_printf(out, "{\n  \"version\": %u,\n", VMAP_VERSION);
+	if (r == 0 && m->xen_allocates)
+		r = vbuf_printf(out, "  \"allocated-by\": \"xen\",\n");
 	if (r == 0 && !m->bare)
 		r = vbuf_printf(out,
 				"  \"viommu\": {\"phandle\": %" PRIu32
@@ -493,9 +550,10 @@ static int c_entry(struct vbuf *out, const struct vmap *m,
 	r = vbuf_printf(out,
 			"\t{ 0x%" PRIx32 ", 0x%" PRIx32 ", %" PRIu32 ", 0x%" PRIx32
 			", UINT64_C(0x%" PRIx64 ") },",
-			e->vid, e->pid, e->count, e->mask,
-			m->iommus[e->iommu].base);
-	if (r == 0 && !m->bare) {
+			e->vid, e->pid, e->count, e->mask, entry_base(m, e));
+	if (r == 0 && e->iommu == VMAP_VPCI)
+		r = vbuf_printf(out, "\t/* vPCI: Xen's virtual host bridge, no physical IOMMU */");
+	else if (r == 0 && !m->bare) {
 		r = vbuf_printf(out, "\t/* ");
 		if (r == 0)
 			r = c_comment_text(out, m->iommus[e->iommu].path);
@@ -584,7 +642,7 @@ static int write_bin(const struct vmap *m, const struct wctx *c,
 		put_le(b + 4, e->pid, 4);
 		put_le(b + 8, e->count, 4);
 		put_le(b + 12, e->mask, 4);
-		put_le(b + 16, m->iommus[e->iommu].base, 8);
+		put_le(b + 16, entry_base(m, e), 8);
 		r = vbuf_append(out, b, VMAP_BIN_ENTRY_LEN);
 	}
 	return r;

@@ -19,10 +19,11 @@ enum map_format {
 	MAP_FORMAT_JSON,	/* the YAML form's structure, in JSON */
 	MAP_FORMAT_C,		/* a C header with a static const array */
 	MAP_FORMAT_BIN,		/* little-endian table for firmware */
+	MAP_FORMAT_XL_RANGES,	/* MAP_FORMAT_XL, a range as one element */
 };
 
 /* Every format name, as usage messages list them (a unit test keeps it true). */
-#define MAP_FORMAT_NAMES "bin|c|json|xl|yaml"
+#define MAP_FORMAT_NAMES "bin|c|json|xl|xl-ranges|yaml"
 
 /* The C form's default name prefix, and the longest prefix taken. */
 #define MAP_PREFIX_DEFAULT "viommu_map"
@@ -64,8 +65,12 @@ int map_prefix_ok(const char *prefix);
  * map_write - render @m in @fmt, appending to @out
  * @prefix: the C form's name prefix (NULL: MAP_PREFIX_DEFAULT); other
  *	forms ignore it
- * @file: the output's name, for messages (the xl form cannot carry an SMR
- *	mask: each non-zero mask left out is a warning)
+ * @file: the output's name, for messages
+ *
+ * The xl form is the 2022 proposal's grammar, one element per ID; an SMR
+ * mask is an error there.  The xl-ranges form writes a range as one
+ * element with a count, and leaves a mask out with a warning.  Neither
+ * takes a map whose vIDs Xen allocates (vmap.xen_allocates).
  *
  * A bare map (vmap.bare) is written without what it lacks: the YAML and
  * JSON forms leave out the viommu, policy, vid-base and vid-bits keys and
@@ -74,7 +79,9 @@ int map_prefix_ok(const char *prefix);
  * returns:
  *	0, on success
  *	-VDT_ERR_USAGE, if @prefix is not map_prefix_ok() or @fmt is no format
- *	-VDT_ERR_INPUT, if a name cannot be written as YAML (not UTF-8)
+ *	-VDT_ERR_USAGE, for the xl forms of a map whose vIDs Xen allocates
+ *	-VDT_ERR_INPUT, if a name cannot be written as YAML (not UTF-8), or
+ *	the xl form meets an SMR mask
  *	-VDT_ERR_NOMEM
  */
 int map_write(const struct vmap *m, enum map_format fmt, const char *prefix,

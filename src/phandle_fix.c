@@ -15,7 +15,7 @@ int phandle_fix_is_viommu_node(const void *fdt, int node)
 	/* A string list ends with its NUL: libfdt 1.6.1 would match a last
 	 * string without one by reading the byte after the value. */
 	return compat && len > 0 && compat[len - 1] == '\0' &&
-	       fdt_stringlist_contains(compat, len, "arm,smmu-v3") &&
+	       fdt_stringlist_contains(compat, len, XEN_VSMMUV3_COMPATIBLE) &&
 	       !fdt_getprop(fdt, node, "xen,path", NULL);
 }
 
@@ -47,7 +47,7 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 		vdt_hint(d, "renumber this node, or choose another --viommu-phandle");
 		return -VDT_ERR_CONFLICT;
 	}
-	if (ph >= PFIX_XEN_PHANDLE_MIN && ph != PFIX_GUEST_PHANDLE_GIC) {
+	if (ph >= XEN_PHANDLE_MIN && ph != XEN_PHANDLE_GIC) {
 		vdt_error(d, VDT_ERR_CONFLICT, file,
 			  blob_path(fdt, node, path, sizeof(path)),
 			  "phandle",

@@ -12,10 +12,7 @@
 
 #include "diag.h"
 #include "hostdt_query.h"
-
-/* Xen reserves phandles from here up (GUEST_PHANDLE_GIC is the first). */
-#define PFIX_XEN_PHANDLE_MIN 65000u
-#define PFIX_GUEST_PHANDLE_GIC 0xfde8u
+#include "xen_abi.h"
 
 /* Where a partial node's checks happen, for messages. */
 struct pfix_where {

@@ -26,6 +26,7 @@
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 #define MAX_MAPS 16
+#define MAX_OUTS (MAX_MAPS + 2)	/* -o, --guest-view and the maps */
 #define MAX_ALLOW 256
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -33,8 +34,10 @@
 enum long_only {
 	OPT_ALLOW_LIST = 256,
 	OPT_ALLOW_PATH,
+	OPT_BUILDER,
 	OPT_CHECK,
 	OPT_DUMP_MAP,
+	OPT_GUEST_VIEW,
 	OPT_HOST,
 	OPT_LOCK,
 	OPT_MAP,
@@ -48,15 +51,25 @@ enum long_only {
 	OPT_VID_BASE,
 	OPT_VID_BITS,
 	OPT_VIOMMU_PHANDLE,
+	OPT_VIOMMU_PRIORITY,
 	OPT_VIOMMU_REG,
 	OPT_VIOMMU_SPI,
+	OPT_VPCI,
+	OPT_XEN_ABI,
+	OPT_XL_RANGES,
+	OPT_END
 };
+
+/* A long option's bit in cli.given. */
+#define GIVEN(opt) (1ull << ((opt) - OPT_ALLOW_LIST))
 
 static const struct option long_opts[] = {
 	{ "allow-list", required_argument, NULL, OPT_ALLOW_LIST },
 	{ "allow-path", required_argument, NULL, OPT_ALLOW_PATH },
+	{ "builder", required_argument, NULL, OPT_BUILDER },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "dump-map", required_argument, NULL, OPT_DUMP_MAP },
+	{ "guest-view", required_argument, NULL, OPT_GUEST_VIEW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "lock", required_argument, NULL, OPT_LOCK },
@@ -74,8 +87,12 @@ static const struct option long_opts[] = {
 	{ "vid-base", required_argument, NULL, OPT_VID_BASE },
 	{ "vid-bits", required_argument, NULL, OPT_VID_BITS },
 	{ "viommu-phandle", required_argument, NULL, OPT_VIOMMU_PHANDLE },
+	{ "viommu-priority", required_argument, NULL, OPT_VIOMMU_PRIORITY },
 	{ "viommu-reg", required_argument, NULL, OPT_VIOMMU_REG },
 	{ "viommu-spi", required_argument, NULL, OPT_VIOMMU_SPI },
+	{ "vpci", no_argument, NULL, OPT_VPCI },
+	{ "xen-abi", required_argument, NULL, OPT_XEN_ABI },
+	{ "xl-ranges", no_argument, NULL, OPT_XL_RANGES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -85,6 +102,8 @@ struct cli {
 	const char *partial;
 	const char *output;
 	const char *out_format;		/* "dtb", "dts" or NULL */
+	const char *guest_view;		/* --guest-view FILE, or NULL */
+	unsigned long long given;	/* GIVEN() bits of the long options */
 	const char *maps[MAX_MAPS];
 	int nmaps;
 	int map_format;			/* -1: by extension, else YAML */
@@ -105,13 +124,17 @@ struct cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [-hqVv] [--allow-list file] [--allow-path path] [--check]\n"
-		"                    [--lock file] [--map file] [--map-format " MAP_FORMAT_NAMES "]\n"
+		"usage: " PROG " [-hqVv] [--allow-list file] [--allow-path path]\n"
+		"                    [--builder none|libxl|dom0less] [--check]\n"
+		"                    [--guest-view file] [--lock file] [--map file]\n"
+		"                    [--map-format " MAP_FORMAT_NAMES "]\n"
 		"                    [--map-prefix name] [--max-input-size n] [--no-viommu-node]\n"
 		"                    [-O dtb|dts] [-o file] [--policy compact|identity]\n"
 		"                    [--report] [--vid-base n] [--vid-bits n]\n"
-		"                    [--viommu-phandle n] [--viommu-reg base,size]\n"
-		"                    [--viommu-spi n] --host file --partial file\n"
+		"                    [--viommu-phandle n] [--viommu-priority n]\n"
+		"                    [--viommu-reg base,size] [--viommu-spi n] [--vpci]\n"
+		"                    [--xen-abi devid-map|none|vsmmuv3-v3] [--xl-ranges]\n"
+		"                    --host file --partial file\n"
 		"       " PROG " --dump-map file\n");
 }
 
@@ -123,10 +146,17 @@ static void help(void)
 	       "  --partial FILE           the guest's partial device tree; '-' reads stdin\n"
 	       "  -o, --output FILE        rewritten partial DT; DTS if FILE ends in .dts; '-' is stdout\n"
 	       "  -O, --out-format FMT     dtb or dts, whatever -o's name says\n"
+	       "  --xen-abi ABI            who allocates vIDs: devid-map (default; this tool),\n"
+	       "                           none (released Xen: no vIOMMU), vsmmuv3-v3 (Xen)\n"
+	       "  --builder B              who merges the partial: none (default: the output is\n"
+	       "                           the guest tree), libxl, dom0less\n"
+	       "  --vpci                   the guest has xl pci= devices (vsmmuv3-v3, libxl)\n"
+	       "  --guest-view FILE        the guest's tree once its builder is done; DTS if .dts\n"
 	       "  --map FILE               vID map table; repeatable; .yaml/.yml, .json, .cfg (xl),\n"
 	       "                           .h (C), .bin (binary); other names are YAML\n"
 	       "  --map-format FMT         " MAP_FORMAT_NAMES ", for a --map FILE with another name\n"
 	       "  --map-prefix NAME        names in the C form (default " MAP_PREFIX_DEFAULT ")\n"
+	       "  --xl-ranges              .cfg maps write a range as one PBASE@VBASE,BASE,COUNT\n"
 	       "  --lock FILE              keep the vIDs of an earlier YAML or JSON map\n"
 	       "  --allow-path PATH        a host path the guest may be given; repeatable\n"
 	       "  --allow-list FILE        host paths the guest may be given, one a line\n"
@@ -137,6 +167,7 @@ static void help(void)
 	       "  --viommu-phandle N       the vIOMMU's phandle (default 0xfdea)\n"
 	       "  --viommu-reg BASE,SIZE   the vIOMMU's registers (default 0x4040000,0x40000)\n"
 	       "  --viommu-spi N           the vIOMMU's interrupt (default 33)\n"
+	       "  --viommu-priority N      its priority for a 4-cell GIC (default 0xa0)\n"
 	       "  --no-viommu-node         rewrite references only; the toolstack makes the node\n"
 	       "  --check                  validate and report; write nothing\n"
 	       "  --report                 print the vID table on stderr\n"
@@ -209,6 +240,8 @@ static int parse_option(struct cli *c, int opt)
 
 	if (opt != OPT_DUMP_MAP && opt != 'q' && opt != 'v')
 		c->nopts++;
+	if (opt >= OPT_ALLOW_LIST && opt < OPT_END)
+		c->given |= GIVEN(opt);
 	switch (opt) {
 	case OPT_ALLOW_LIST:
 		if (c->allow_list)
@@ -224,8 +257,23 @@ static int parse_option(struct cli *c, int opt)
 					   optarg);
 		c->allow[c->nallow++] = optarg;
 		return 0;
+	case OPT_BUILDER:
+		if (strcmp(optarg, "none") == 0)
+			c->opts.builder = DTGEN_BUILDER_NONE;
+		else if (strcmp(optarg, "libxl") == 0)
+			c->opts.builder = DTGEN_BUILDER_LIBXL;
+		else if (strcmp(optarg, "dom0less") == 0)
+			c->opts.builder = DTGEN_BUILDER_DOM0LESS;
+		else
+			return usage_error("--builder must be none, libxl or dom0less, not '%s'",
+					   optarg);
+		return 0;
 	case OPT_CHECK:
 		c->check = 1;
+		return 0;
+	case OPT_GUEST_VIEW:
+		c->guest_view = optarg;
+		c->opts.guest_view = 1;
 		return 0;
 	case 'h':
 		help();
@@ -310,6 +358,9 @@ static int parse_option(struct cli *c, int opt)
 	case OPT_VIOMMU_PHANDLE:
 		return parse_u32("viommu-phandle", optarg,
 				 &c->opts.viommu.phandle) < 0 ? EXIT_USAGE : 0;
+	case OPT_VIOMMU_PRIORITY:
+		return parse_u32("viommu-priority", optarg,
+				 &c->opts.irq_priority) < 0 ? EXIT_USAGE : 0;
 	case OPT_VIOMMU_REG:
 		if (parse_reg(optarg, &c->opts.viommu) < 0)
 			return usage_error("--viommu-reg takes BASE,SIZE, not '%s'",
@@ -318,6 +369,22 @@ static int parse_option(struct cli *c, int opt)
 	case OPT_VIOMMU_SPI:
 		return parse_u32("viommu-spi", optarg, &c->opts.viommu.spi) < 0 ?
 			       EXIT_USAGE : 0;
+	case OPT_VPCI:
+		c->opts.vpci = 1;
+		return 0;
+	case OPT_XEN_ABI:
+		if (strcmp(optarg, "devid-map") == 0)
+			c->opts.abi = DTGEN_ABI_DEVID_MAP;
+		else if (strcmp(optarg, "none") == 0)
+			c->opts.abi = DTGEN_ABI_NONE;
+		else if (strcmp(optarg, "vsmmuv3-v3") == 0)
+			c->opts.abi = DTGEN_ABI_VSMMUV3_V3;
+		else
+			return usage_error("--xen-abi must be devid-map, none or vsmmuv3-v3, not '%s'",
+					   optarg);
+		return 0;
+	case OPT_XL_RANGES:
+		return 0;
 	default:
 		return EXIT_USAGE;
 	}
@@ -455,10 +522,71 @@ static int stdin_users(const struct cli *c)
 }
 
 /* Checks across options; 0 or EXIT_USAGE. */
+/* The map formats of --map FILE, by its name or --map-format. */
+static int map_format_of(const struct cli *c, const char *path)
+{
+	int fmt = map_format_by_path(path);
+
+	if (fmt < 0)
+		fmt = c->map_format >= 0 ? c->map_format : MAP_FORMAT_YAML;
+	if (fmt == MAP_FORMAT_XL && (c->given & GIVEN(OPT_XL_RANGES)))
+		fmt = MAP_FORMAT_XL_RANGES;
+	return fmt;
+}
+
+/* Options that --xen-abi rules out (viommu-dtgen(1), WHICH XEN?). */
+static int check_abi(const struct cli *c)
+{
+	static const struct {
+		int opt;
+		const char *name, *why;
+	} series_bans[] = {
+		{ OPT_LOCK, "lock", "Xen picks every vSID" },
+		{ OPT_POLICY, "policy", "Xen picks every vSID" },
+		{ OPT_VID_BASE, "vid-base", "Xen picks every vSID" },
+		{ OPT_VID_BITS, "vid-bits", "Xen picks every vSID" },
+		{ OPT_VIOMMU_PHANDLE, "viommu-phandle", "the series fixes the vIOMMU node" },
+		{ OPT_VIOMMU_REG, "viommu-reg", "the series fixes the vIOMMU node" },
+		{ OPT_VIOMMU_SPI, "viommu-spi", "the series fixes the vIOMMU node" },
+	};
+	size_t k;
+	int i, fmt;
+
+	if (c->opts.vpci && (c->opts.abi != DTGEN_ABI_VSMMUV3_V3 ||
+			     c->opts.builder != DTGEN_BUILDER_LIBXL))
+		return usage_error("--vpci goes with --xen-abi vsmmuv3-v3 --builder libxl%s",
+				   "");
+	if (c->opts.abi == DTGEN_ABI_NONE && c->nmaps)
+		return usage_error("--xen-abi none: released Xen gives guests no IOMMU, so there is no map for '%s'",
+				   c->maps[0]);
+	if (c->opts.abi != DTGEN_ABI_VSMMUV3_V3)
+		return 0;
+	for (k = 0; k < sizeof(series_bans) / sizeof(series_bans[0]); k++)
+		if (c->given & GIVEN(series_bans[k].opt)) {
+			fprintf(stderr, PROG ": error: --%s: under --xen-abi vsmmuv3-v3 %s\n",
+				series_bans[k].name, series_bans[k].why);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	if (c->opts.builder == DTGEN_BUILDER_NONE)
+		return usage_error("--xen-abi vsmmuv3-v3: Xen builds the guest tree, so --builder is libxl or dom0less; --guest-view writes the guest's tree%s",
+				   "");
+	for (i = 0; i < c->nmaps; i++) {
+		fmt = map_format_of(c, c->maps[i]);
+		if (fmt != MAP_FORMAT_XL && fmt != MAP_FORMAT_XL_RANGES)
+			continue;
+		fprintf(stderr, PROG ": error: --map %s: the vSMMUv3 series takes no ID map from xl.cfg\n"
+			PROG ": hint: the guest's xl.cfg says viommu = \"smmuv3\"; write the map as .yaml, .json, .h or .bin\n",
+			c->maps[i]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int check_cli(const struct cli *c)
 {
-	const char *outs[MAX_MAPS + 1];
-	int n = 0, i, j;
+	const char *outs[MAX_OUTS];
+	int n = 0, i, j, rc;
 
 	if (c->dump_map)
 		return c->nopts ? usage_error("--dump-map takes no other option but -q and -v%s",
@@ -467,14 +595,20 @@ static int check_cli(const struct cli *c)
 		return usage_error("--host is required%s", "");
 	if (!c->partial)
 		return usage_error("--partial is required%s", "");
-	if (!c->output && !c->nmaps && !c->check && !c->report)
-		return usage_error("nothing to do: give -o, --map, --check or --report%s",
+	if (!c->output && !c->nmaps && !c->guest_view && !c->check &&
+	    !c->report)
+		return usage_error("nothing to do: give -o, --map, --guest-view, --check or --report%s",
 				   "");
+	rc = check_abi(c);
+	if (rc)
+		return rc;
 	if (stdin_users(c) > 1)
 		return usage_error("only one of --host, --partial, --lock and --allow-list may read standard input%s",
 				   "");
 	if (c->output)
 		outs[n++] = c->output;
+	if (c->guest_view)
+		outs[n++] = c->guest_view;
 	for (i = 0; i < c->nmaps; i++)
 		outs[n++] = c->maps[i];
 	/* Two outputs may share a device such as /dev/null, not a file. */
@@ -488,37 +622,60 @@ static int check_cli(const struct cli *c)
 	return 0;
 }
 
+/*
+ * One device tree output @path, rendered into @out: the blob @fdt itself,
+ * or with @as_dts its source (dts_write(): phandles as references, the
+ * nodes with @labels, the partial input's) in @buf.  -o and --guest-view
+ * both come here.
+ */
+static int render_dt(const struct fileio_labels *labels, const void *fdt,
+		     size_t size, const char *path, int as_dts,
+		     struct vbuf *buf, struct fileio_out *out,
+		     struct vdt_diag *d)
+{
+	int rc;
+
+	out->path = path;
+	out->data = fdt;
+	out->len = size;
+	if (!as_dts)
+		return 0;
+	rc = dts_write(fdt, size, labels ? labels->v : NULL,
+		       labels ? labels->n : 0, path, buf, d);
+	if (rc < 0)
+		return rc;
+	out->data = buf->data;
+	out->len = buf->len;
+	return 0;
+}
+
 /* Render every output in memory, so that nothing is written on error. */
 static int render(const struct cli *c, const struct dtgen_result *res,
-		  struct vbuf *bufs, struct fileio_out *outs, int *nouts,
-		  struct vdt_diag *d)
+		  const struct fileio_labels *labels, struct vbuf *bufs,
+		  struct fileio_out *outs, int *nouts, struct vdt_diag *d)
 {
 	int i, n = 0, fmt, rc;
-	void *dts;
-	size_t len;
 
 	if (c->output) {
-		outs[n].path = c->output;
-		outs[n].data = res->fdt;
-		outs[n].len = res->size;
-		if (c->out_format ? strcmp(c->out_format, "dts") == 0 :
-				    ends_with(c->output, ".dts")) {
-			rc = fileio_dtb_to_dts(res->fdt, res->size, c->output,
-					       &dts, &len, d);
-			if (rc < 0)
-				return rc;
-			bufs[n].data = dts;
-			bufs[n].len = len;
-			outs[n].data = dts;
-			outs[n].len = len;
-		}
+		rc = render_dt(labels, res->fdt, res->size, c->output,
+			       c->out_format ?
+				       strcmp(c->out_format, "dts") == 0 :
+				       ends_with(c->output, ".dts"),
+			       &bufs[n], &outs[n], d);
+		if (rc < 0)
+			return rc;
+		n++;
+	}
+	if (c->guest_view) {
+		rc = render_dt(labels, res->guest, res->guest_size,
+			       c->guest_view, ends_with(c->guest_view, ".dts"),
+			       &bufs[n], &outs[n], d);
+		if (rc < 0)
+			return rc;
 		n++;
 	}
 	for (i = 0; i < c->nmaps; i++, n++) {
-		fmt = map_format_by_path(c->maps[i]);
-		if (fmt < 0)
-			fmt = c->map_format >= 0 ? c->map_format :
-						   MAP_FORMAT_YAML;
+		fmt = map_format_of(c, c->maps[i]);
 		rc = map_write(&res->map, fmt, c->map_prefix, c->maps[i],
 			       &bufs[n], d);
 		if (rc < 0)
@@ -605,8 +762,10 @@ static int load_allow(const struct cli *c, struct vbuf *b,
 	return rc < 0 ? rc : 0;
 }
 
+/* Read both trees; @labels receives the partial tree's labels. */
 static int load_inputs(const struct cli *c, struct dtgen_blob *host,
-		       struct dtgen_blob *partial, struct vdt_diag *d)
+		       struct dtgen_blob *partial,
+		       struct fileio_labels *labels, struct vdt_diag *d)
 {
 	void *data;
 	size_t size;
@@ -615,13 +774,13 @@ static int load_inputs(const struct cli *c, struct dtgen_blob *host,
 	host->name = display_name(c->host);
 	partial->name = display_name(c->partial);
 	rc = fileio_load_dt(c->host, host->name, c->max_input, &data, &size,
-			    d);
+			    NULL, d);
 	if (rc < 0)
 		return rc;
 	host->data = data;
 	host->size = size;
 	rc = fileio_load_dt(c->partial, partial->name, c->max_input, &data,
-			    &size, d);
+			    &size, labels, d);
 	if (rc < 0)
 		return rc;
 	partial->data = data;
@@ -632,8 +791,9 @@ static int load_inputs(const struct cli *c, struct dtgen_blob *host,
 static int run(const struct cli *c)
 {
 	struct dtgen_blob host = { 0 }, partial = { 0 };
-	struct fileio_out outs[MAX_MAPS + 1];
-	struct vbuf bufs[MAX_MAPS + 1];
+	struct fileio_labels labels = { 0 };
+	struct fileio_out outs[MAX_OUTS];
+	struct vbuf bufs[MAX_OUTS];
 	struct dtgen_opts opts = c->opts;
 	struct dtgen_result res;
 	const char **allow = NULL;
@@ -645,7 +805,7 @@ static int run(const struct cli *c)
 	vdt_diag_init(&d);
 	memset(&res, 0, sizeof(res));
 	memset(&lock, 0, sizeof(lock));
-	for (i = 0; i <= MAX_MAPS; i++)
+	for (i = 0; i < MAX_OUTS; i++)
 		vbuf_init(&bufs[i]);
 	vbuf_init(&allow_text);
 	rc = load_allow(c, &allow_text, &allow, &opts.nallow, &d);
@@ -657,12 +817,12 @@ static int run(const struct cli *c)
 		opts.lock_name = display_name(c->lock);
 	}
 	if (rc >= 0)
-		rc = load_inputs(c, &host, &partial, &d);
+		rc = load_inputs(c, &host, &partial, &labels, &d);
 	if (rc >= 0)
 		rc = dtgen_run(&opts, &host, &partial, &res, &d);
 	/* --check renders too: the writers' checks are checks. */
 	if (rc >= 0)
-		rc = render(c, &res, bufs, outs, &nouts, &d);
+		rc = render(c, &res, &labels, bufs, outs, &nouts, &d);
 	if (rc >= 0 && c->report)
 		print_report(&res.map);
 	if (rc >= 0 && c->verbose)
@@ -670,7 +830,7 @@ static int run(const struct cli *c)
 	if (rc >= 0 && !c->check)
 		fileio_commit(outs, nouts, &d);	/* an error lands in d */
 	rc = report_diag(c, &d);
-	for (i = 0; i <= MAX_MAPS; i++)
+	for (i = 0; i < MAX_OUTS; i++)
 		vbuf_free(&bufs[i]);
 	dtgen_result_free(&res);
 	vmap_free(&lock);
@@ -678,6 +838,7 @@ static int run(const struct cli *c)
 	vbuf_free(&allow_text);
 	free((void *)host.data);
 	free((void *)partial.data);
+	fileio_labels_free(&labels);
 	vdt_diag_free(&d);
 	return rc;
 }
@@ -705,6 +866,10 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	/* The series' Xen builds the guest tree: libxl unless told. */
+	if (c.opts.abi == DTGEN_ABI_VSMMUV3_V3 &&
+	    !(c.given & GIVEN(OPT_BUILDER)))
+		c.opts.builder = DTGEN_BUILDER_LIBXL;
 	rc = check_cli(&c);
 	if (rc)
 		return rc;

@@ -3,12 +3,7 @@
 
 #include <libfdt.h>
 
-#include "phandle_fix.h"
 #include "viommu_node.h"
-
-/* GIC SPI, level-sensitive active-high, CPU mask 0xf (GICv2 encoding). */
-#define VIOMMU_IRQ_TYPE_SPI 0u
-#define VIOMMU_IRQ_FLAGS 0xf04u
 
 void viommu_node_name(const struct viommu_params *p, char *buf, int len)
 {
@@ -26,25 +21,30 @@ static void put_cells(fdt32_t *out, int cells, uint64_t value)
 	}
 }
 
-int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p)
+int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p,
+		     const struct viommu_gic *gic)
 {
-	fdt32_t reg[2 * FDT_MAX_NCELLS], irq[3];
+	fdt32_t reg[2 * FDT_MAX_NCELLS], irq[4];
 	char name[32];
 	int r;
 
-	if (ac < 1 || ac > FDT_MAX_NCELLS || sc < 1 || sc > FDT_MAX_NCELLS)
+	if (ac < 1 || ac > FDT_MAX_NCELLS || sc < 1 || sc > FDT_MAX_NCELLS ||
+	    gic->cells < 3 || gic->cells > 4)
 		return -FDT_ERR_BADNCELLS;
 	viommu_node_name(p, name, sizeof(name));
 	put_cells(reg, ac, p->base);
 	put_cells(reg + ac, sc, p->size);
-	irq[0] = cpu_to_fdt32(VIOMMU_IRQ_TYPE_SPI);
-	irq[1] = cpu_to_fdt32(p->spi - 32);
-	irq[2] = cpu_to_fdt32(VIOMMU_IRQ_FLAGS);
+	/* Both GIC forms: <type irq flags [priority]>, irq relative to SPI 0. */
+	irq[0] = cpu_to_fdt32(GIC_IRQ_TYPE_SPI);
+	irq[1] = cpu_to_fdt32(p->spi - GIC_SPI_BASE);
+	irq[2] = cpu_to_fdt32(gic->cells == 3 ? GIC_IRQ_FLAGS_3CELL :
+						 GIC_IRQ_FLAGS_ZEPHYR);
+	irq[3] = cpu_to_fdt32(gic->priority);
 
 	r = fdt_begin_node(fdt, name);
 	if (r < 0)
 		return r;
-	r = fdt_property_string(fdt, "compatible", "arm,smmu-v3");
+	r = fdt_property_string(fdt, "compatible", XEN_VSMMUV3_COMPATIBLE);
 	if (r < 0)
 		return r;
 	r = fdt_property(fdt, "reg", reg, (ac + sc) * 4);
@@ -56,13 +56,13 @@ int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p)
 	r = fdt_property_u32(fdt, "phandle", p->phandle);
 	if (r < 0)
 		return r;
-	r = fdt_property_u32(fdt, "interrupt-parent", PFIX_GUEST_PHANDLE_GIC);
+	r = fdt_property_u32(fdt, "interrupt-parent", gic->phandle);
 	if (r < 0)
 		return r;
-	r = fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	r = fdt_property(fdt, "interrupts", irq, gic->cells * 4);
 	if (r < 0)
 		return r;
-	r = fdt_property_string(fdt, "interrupt-names", "combined");
+	r = fdt_property_string(fdt, "interrupt-names", XEN_VSMMUV3_IRQ_NAME);
 	if (r < 0)
 		return r;
 	return fdt_end_node(fdt);

@@ -9,17 +9,26 @@
 
 #include <stdint.h>
 
+#include "xen_abi.h"
+
 /* Defaults: Xen's GUEST_PHANDLE_VSMMUV3, GUEST_VSMMUV3_BASE/SIZE, GUEST_VSMMU_SPI. */
-#define VIOMMU_DEFAULT_PHANDLE 0xfdeau
-#define VIOMMU_DEFAULT_BASE 0x04040000ull
-#define VIOMMU_DEFAULT_SIZE 0x40000ull
-#define VIOMMU_DEFAULT_SPI 33u
+#define VIOMMU_DEFAULT_PHANDLE XEN_PHANDLE_VSMMUV3
+#define VIOMMU_DEFAULT_BASE XEN_VSMMUV3_BASE
+#define VIOMMU_DEFAULT_SIZE XEN_VSMMUV3_SIZE
+#define VIOMMU_DEFAULT_SPI XEN_VSMMUV3_SPI
 
 struct viommu_params {
 	uint32_t phandle;
 	uint64_t base;
 	uint64_t size;
 	uint32_t spi;		/* GIC interrupt ID, 32..1019 */
+};
+
+/* The interrupt controller the node's interrupt goes to. */
+struct viommu_gic {
+	uint32_t phandle;	/* the guest's GIC (placeholder) */
+	int cells;		/* its #interrupt-cells: 3 or 4 */
+	uint32_t priority;	/* the 4th cell of a 4-cell specifier */
 };
 
 /**
@@ -35,16 +44,20 @@ void viommu_node_name(const struct viommu_params *p, char *buf, int len);
  * @ac, @sc: the parent's #address-cells and #size-cells, 1 to 4 each (the
  *	caller checked that base and size fit)
  * @p: the node's parameters
+ * @gic: its interrupt parent
  *
  * Properties, in order: compatible = "arm,smmu-v3"; reg; #iommu-cells = 1;
- * phandle; interrupt-parent = Xen's GIC placeholder (0xfde8);
- * interrupts = <0 (spi - 32) 0xf04> (SPI, level-high, all CPUs);
- * interrupt-names = "combined".
+ * phandle; interrupt-parent = @gic's phandle; interrupts = <0 (spi - 32)
+ * 0xf04> for a 3-cell GIC (SPI, level-high, all CPUs: Xen's form) or
+ * <0 (spi - 32) 2 priority> for a 4-cell one (Zephyr's GIC binding:
+ * type, irq, IRQ_TYPE_LEVEL, priority); interrupt-names = "combined".
  *
  * returns:
  *	0, on success
+ *	-FDT_ERR_BADNCELLS, for @ac, @sc or @gic->cells out of range
  *	a negative libfdt error (-FDT_ERR_NOSPACE when the blob must grow)
  */
-int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p);
+int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p,
+		     const struct viommu_gic *gic);
 
 #endif /* VIOMMU_DTGEN_VIOMMU_NODE_H */

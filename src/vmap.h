@@ -29,10 +29,16 @@ struct vmap_entry {
 	uint32_t count;		/* consecutive IDs the entry covers, >= 1 */
 	uint32_t pid;
 	uint32_t mask;
-	int iommu;		/* index into vmap.iommus */
+	int iommu;		/* index into vmap.iommus, or VMAP_VPCI */
 	int *devs;		/* indexes into vmap.devices, document order */
-	int ndevs;		/* >= 1, or 0 in a bare map */
+	int ndevs;		/* >= 1, or 0 in a bare map and for VMAP_VPCI */
 };
+
+/*
+ * The entry for the vSIDs the series' libxl takes for its virtual PCI
+ * host bridge (pIDs 0..0xfff): Xen records no physical IOMMU for them.
+ */
+#define VMAP_VPCI (-1)
 
 /*
  * A map is full (as the pipeline makes it) or bare (as read back from the
@@ -42,6 +48,7 @@ struct vmap_entry {
  */
 struct vmap {
 	int bare;
+	int xen_allocates;	/* the vIDs are Xen's, predicted (allocated-by: xen) */
 	struct viommu_params viommu;
 	enum idalloc_policy policy;
 	unsigned int vid_bits;

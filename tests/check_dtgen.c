@@ -182,7 +182,7 @@ static void assert_map_xl(const struct dtgen_result *res, const char *want)
 
 	vbuf_init(&out);
 	vdt_diag_init(&d);
-	ck_assert_int_eq(map_write(&res->map, MAP_FORMAT_XL, NULL, "m.cfg", &out, &d),
+	ck_assert_int_eq(map_write(&res->map, MAP_FORMAT_XL_RANGES, NULL, "m.cfg", &out, &d),
 			 0);
 	ck_assert_str_eq(out.data, want);
 	vbuf_free(&out);

@@ -7,6 +7,8 @@
 
 #include "testutil.h"
 
+Suite *dts_write_suite(void);	/* tests/check_dts_write.c */
+
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
@@ -15,7 +17,7 @@ int main(void)
 		hostdt_query_suite, phandle_fix_suite, viommu_node_suite,
 		map_read_suite,
 		map_write_suite, dtgen_suite,
-		span_suite,
+		span_suite, dts_write_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

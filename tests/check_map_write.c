@@ -257,12 +257,12 @@ static const struct out_case {
 	size_t warnings;
 } out_cases[] = {
 	{ MAP_FORMAT_YAML, 0, small_yaml, 0, 0 },
-	{ MAP_FORMAT_XL, 0, small_xl, 0, 1 },
+	{ MAP_FORMAT_XL_RANGES, 0, small_xl, 0, 1 },
 	{ MAP_FORMAT_JSON, 0, small_json, 0, 0 },
 	{ MAP_FORMAT_C, 0, small_c, 0, 0 },
 	{ MAP_FORMAT_BIN, 0, (const char *)small_bin, sizeof(small_bin), 0 },
 	{ MAP_FORMAT_YAML, 1, bare_yaml, 0, 0 },
-	{ MAP_FORMAT_XL, 1, small_xl, 0, 1 },
+	{ MAP_FORMAT_XL_RANGES, 1, small_xl, 0, 1 },
 	{ MAP_FORMAT_JSON, 1, bare_json, 0, 0 },
 	{ MAP_FORMAT_C, 1, bare_c, 0, 0 },
 	{ MAP_FORMAT_BIN, 1, (const char *)small_bin, sizeof(small_bin), 0 },
@@ -322,7 +322,7 @@ START_TEST(test_xl_mask_warning)
 	struct vmap m;
 
 	small_map(&m);
-	render(&m, MAP_FORMAT_XL, "", &out, &d);
+	render(&m, MAP_FORMAT_XL_RANGES, "", &out, &d);
 	/* xl cannot carry the mask of the second entry: one warning. */
 	ck_assert_uint_eq(d.nwarnings, 1);
 	ck_assert_str_eq(d.warnings[0].file, "map.out");
@@ -330,6 +330,110 @@ START_TEST(test_xl_mask_warning)
 	ck_assert_ptr_nonnull(strstr(d.warnings[0].text, "pID 0x20"));
 	ck_assert_ptr_nonnull(strstr(d.warnings[0].text,
 				     "/soc/iommu@804f000000"));
+	vbuf_free(&out);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* The 2022 proposal's grammar: one element per ID, no SMR mask at all. */
+START_TEST(test_xl_proposal)
+{
+	struct vmap_entry e[3];
+	struct vdt_diag d;
+	struct vbuf out;
+	struct vmap m;
+
+	small_map(&m);
+	memcpy(e, entries, sizeof(e));
+	e[1].mask = 0;
+	m.entries = e;
+	render(&m, MAP_FORMAT_XL, "", &out, &d);
+	ck_assert_str_eq(out.data,
+			 "iommu_devid_map = [ \"0x10@0x0,0x804f000000\","
+			 " \"0x20@0x1,0x804f000000\", \"0x100@0x2,0xe6740000\","
+			 " \"0x101@0x3,0xe6740000\", \"0x102@0x4,0xe6740000\","
+			 " \"0x103@0x5,0xe6740000\" ]\n");
+	ck_assert_uint_eq(d.nwarnings, 0);
+	vbuf_free(&out);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_xl_mask_error)
+{
+	struct vdt_diag d;
+	struct vbuf out;
+	struct vmap m;
+
+	small_map(&m);
+	vbuf_init(&out);
+	vdt_diag_init(&d);
+	ck_assert_int_eq(map_write(&m, MAP_FORMAT_XL, NULL, "m.cfg", &out, &d),
+			 -VDT_ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(d.error.text, "mask 0x7f00"));
+	ck_assert_uint_eq(out.len, 0);
+	vbuf_free(&out);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A map of Xen's predicted vSIDs: allocated-by, and the vPCI entry. */
+static int devs_a[] = { 0 };
+static struct vmap_entry series_entries[] = {
+	{ 0x0, 0x1000, 0x0, 0x0, VMAP_VPCI, NULL, 0 },
+	{ 0x1000, 1, 0x10, 0x0, 0, devs_a, 1 },
+};
+
+static void series_map(struct vmap *m)
+{
+	small_map(m);
+	m->xen_allocates = 1;
+	m->entries = series_entries;
+	m->nentries = 2;
+}
+
+static const struct series_case {
+	enum map_format fmt;
+	const char *want;	/* occurs in the output */
+} series_cases[] = {
+	{ MAP_FORMAT_YAML, "version: 1\nallocated-by: xen\nviommu:" },
+	{ MAP_FORMAT_YAML, "- vid: 0x0\n  count: 4096\n  pid: 0x0\n  mask: 0x0\n  vpci: true\n- vid: 0x1000\n" },
+	{ MAP_FORMAT_JSON, "\"version\": 1,\n  \"allocated-by\": \"xen\",\n" },
+	{ MAP_FORMAT_JSON, "\"mask\": 0,\n      \"vpci\": true\n    },\n" },
+	{ MAP_FORMAT_C, "{ 0x0, 0x0, 4096, 0x0, UINT64_C(0x0) },\t/* vPCI" },
+};
+
+START_TEST(test_series_map)
+{
+	const struct series_case *c = &series_cases[_i];
+	struct vdt_diag d;
+	struct vbuf out;
+	struct vmap m;
+
+	series_map(&m);
+	render(&m, c->fmt, "", &out, &d);
+	ck_assert_msg(strstr(out.data, c->want) != NULL, "%s: got\n%s",
+		      map_format_name(c->fmt), out.data);
+	vbuf_free(&out);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* Xen's series reads no ID map from xl.cfg: neither xl form is written. */
+START_TEST(test_series_no_xl)
+{
+	static const enum map_format fmts[] = { MAP_FORMAT_XL,
+						MAP_FORMAT_XL_RANGES };
+	struct vdt_diag d;
+	struct vbuf out;
+	struct vmap m;
+
+	series_map(&m);
+	vbuf_init(&out);
+	vdt_diag_init(&d);
+	ck_assert_int_eq(map_write(&m, fmts[_i], NULL, "m.cfg", &out, &d),
+			 -VDT_ERR_USAGE);
+	ck_assert_ptr_nonnull(strstr(d.error.text, "no ID map from xl.cfg"));
 	vbuf_free(&out);
 	vdt_diag_free(&d);
 }
@@ -462,12 +566,14 @@ START_TEST(test_appends)
 	int fmt;
 
 	small_map(&m);
+	m.entries[1].mask = 0;	/* the xl form takes no mask */
 	for (fmt = 0; map_format_name(fmt); fmt++) {
 		render(&m, (enum map_format)fmt, "# head\n", &out, &d);
 		ck_assert_mem_eq(out.data, "# head\n", 7);
 		vbuf_free(&out);
 		vdt_diag_free(&d);
 	}
+	m.entries[1].mask = 0x7f00;
 	render(&m, MAP_FORMAT_YAML, "# head\n", &out, &d);
 	ck_assert_str_eq(out.data + strlen("# head\n"), small_yaml);
 	vbuf_free(&out);
@@ -575,6 +681,10 @@ Suite *map_write_suite(void)
 	tcase_add_loop_test(tc, test_output, 0, N(out_cases));
 	tcase_add_test(tc, test_yaml_identity_header);
 	tcase_add_test(tc, test_xl_mask_warning);
+	tcase_add_test(tc, test_xl_proposal);
+	tcase_add_test(tc, test_xl_mask_error);
+	tcase_add_loop_test(tc, test_series_map, 0, N(series_cases));
+	tcase_add_loop_test(tc, test_series_no_xl, 0, 2);
 	tcase_add_loop_test(tc, test_empty, 0, N(empty_cases));
 	tcase_add_test(tc, test_c_prefix_empty);
 	tcase_add_loop_test(tc, test_names_safe, 0, N(name_outs));

@@ -20,8 +20,11 @@ static const struct viommu_params defaults = {
  * sequential-write API, as dtgen writes it; returns make_viommu_node()'s
  * result, and the finished blob in *@out when it succeeded.
  */
-static int sw_tree(int size, int ac, int sc, const struct viommu_params *p,
-		   void **out)
+static const struct viommu_gic gic3 = { XEN_PHANDLE_GIC, 3, 0xa0 };
+
+static int sw_tree_gic(int size, int ac, int sc,
+		       const struct viommu_params *p,
+		       const struct viommu_gic *gic, void **out)
 {
 	void *buf = malloc((size_t)size);
 	int r;
@@ -34,7 +37,7 @@ static int sw_tree(int size, int ac, int sc, const struct viommu_params *p,
 	ck_assert_int_eq(fdt_begin_node(buf, "passthrough"), 0);
 	ck_assert_int_eq(fdt_property_u32(buf, "#address-cells", (uint32_t)ac), 0);
 	ck_assert_int_eq(fdt_property_u32(buf, "#size-cells", (uint32_t)sc), 0);
-	r = make_viommu_node(buf, ac, sc, p);
+	r = make_viommu_node(buf, ac, sc, p, gic);
 	if (r < 0) {
 		free(buf);
 		return r;
@@ -47,6 +50,12 @@ static int sw_tree(int size, int ac, int sc, const struct viommu_params *p,
 	ck_assert_int_eq(fdt_check_full(buf, (size_t)size), 0);
 	*out = buf;
 	return 0;
+}
+
+static int sw_tree(int size, int ac, int sc, const struct viommu_params *p,
+		   void **out)
+{
+	return sw_tree_gic(size, ac, sc, p, &gic3, out);
 }
 
 /* The vIOMMU node of sw_tree(): the first child of /passthrough. */
@@ -93,6 +102,41 @@ START_TEST(test_name)
 	p.base = name_cases[_i].base;
 	viommu_node_name(&p, buf, sizeof(buf));
 	ck_assert_str_eq(buf, name_cases[_i].want);
+}
+END_TEST
+
+/* The interrupt follows the GIC placeholder's #interrupt-cells (rule G1). */
+static const struct gic_case {
+	struct viommu_gic gic;
+	uint32_t spi;
+	int rc, n;
+	uint32_t want[4];
+} gic_cases[] = {
+	{ { 0xfde8, 3, 0xa0 }, 33, 0, 3, { 0, 1, 0xf04 } },
+	{ { 1, 3, 0xa0 }, 100, 0, 3, { 0, 68, 0xf04 } },
+	{ { 2, 4, 0xa0 }, 33, 0, 4, { 0, 1, 2, 0xa0 } },
+	{ { 2, 4, 0x10 }, 40, 0, 4, { 0, 8, 2, 0x10 } },
+	{ { 1, 2, 0xa0 }, 33, -FDT_ERR_BADNCELLS, 0, { 0 } },
+	{ { 1, 5, 0xa0 }, 33, -FDT_ERR_BADNCELLS, 0, { 0 } },
+};
+
+START_TEST(test_gic_forms)
+{
+	const struct gic_case *c = &gic_cases[_i];
+	struct viommu_params p = defaults;
+	uint32_t ph[1];
+	void *fdt;
+	int node;
+
+	p.spi = c->spi;
+	ck_assert_int_eq(sw_tree_gic(4096, 2, 2, &p, &c->gic, &fdt), c->rc);
+	if (c->rc < 0)
+		return;
+	node = viommu_of(fdt);
+	ph[0] = c->gic.phandle;
+	assert_cells(fdt, node, "interrupt-parent", ph, 1);
+	assert_cells(fdt, node, "interrupts", c->want, c->n);
+	free(fdt);
 }
 END_TEST
 
@@ -235,6 +279,7 @@ Suite *viommu_node_suite(void)
 	tcase_add_test(tc, test_custom_params);
 	tcase_add_loop_test(tc, test_reg_cells, 0, N(reg_cases));
 	tcase_add_loop_test(tc, test_interrupts, 0, N(irq_cases));
+	tcase_add_loop_test(tc, test_gic_forms, 0, N(gic_cases));
 	tcase_add_test(tc, test_bad_cells);
 	tcase_add_test(tc, test_nospace);
 	suite_add_tcase(s, tc);

@@ -17,6 +17,10 @@
 #   xl: LINE              exact content of the xl map file (one line)
 #   get: NODE PROP => V   `fdtget -t x OUT NODE PROP` prints V ("<none>": no such property)
 #   gets: NODE PROP => V  the same with `fdtget -t s`
+#   view: NODE PROP => V  `get` on the guest's view (--guest-view, written
+#                         when the case has a view directive)
+#   maps: FORMS           the maps to write, of cfg and yaml (default both;
+#                         "none" for no map)
 #   nodes: NODE => A B    the subnodes of NODE, in order
 #   props: NODE => A B    the properties of NODE, in order
 #   yaml: TEXT            TEXT occurs in the YAML map
@@ -42,6 +46,7 @@ tool=$(cd "$build" && pwd)/viommu-dtgen
 fixtures=$(cd "$(dirname "$0")" && pwd)/fixtures
 filter=${E2E_FILTER:-*}
 tool_timeout=${E2E_TIMEOUT:-60}
+out_files=(out.dtb map.cfg map.yaml)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -73,9 +78,16 @@ first_line() {
 # run_tool OUTDIR PARTIAL ERRFILE: the standard invocation; prints nothing,
 # returns the tool's exit status.
 run_tool() {
+	local -a outs=(-o "$1/out.dtb")
+	local f
+	for f in "${out_files[@]}"; do
+		case $f in
+		map.*) outs+=(--map "$1/$f") ;;
+		guest.dtb) outs+=(--guest-view "$1/$f") ;;
+		esac
+	done
 	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$2" \
-		-o "$1/out.dtb" --map "$1/map.cfg" --map "$1/map.yaml" \
-		"${lock_args[@]}" "${args[@]}" 2>"$3"
+		"${outs[@]}" "${lock_args[@]}" "${args[@]}" 2>"$3"
 }
 
 describe_rc() {
@@ -111,10 +123,11 @@ check_spec() {
 	want=${spec#* => }
 	node=${spec%% => *}
 	case $kind in
-	get | gets)
+	get | gets | view)
 		prop=${node#* }
 		node=${node%% *}
-		if [[ $kind == get ]]; then
+		[[ $kind == view ]] && dtb=${dtb%/*}/guest.dtb
+		if [[ $kind != gets ]]; then
 			got=$(fdtget -t x "$dtb" "$node" "$prop" 2>/dev/null) || got='<none>'
 		else
 			got=$(fdtget -t s "$dtb" "$node" "$prop" 2>/dev/null) || got='<none>'
@@ -134,7 +147,7 @@ check_spec() {
 
 same_outputs() {
 	local f
-	for f in out.dtb map.cfg map.yaml; do
+	for f in "${out_files[@]}"; do
 		cmp -s -- "$1/$f" "$2/$f" || {
 			fail "$3: $f differs"
 			return
@@ -145,7 +158,8 @@ same_outputs() {
 run_fixture() {
 	local case_file=$1 name=$2 dir=$tmp/$2
 	local line key val host='' truncate='' pad='' xl='' have_xl=0 rc e f
-	local -a errors=() stderrs=() specs=() yamls=()
+	local -a errors=() stderrs=() specs=() yamls=() maps=(cfg yaml)
+	local view=0
 	args=()
 	lock_args=()
 	dtc_allow=()
@@ -164,6 +178,8 @@ run_fixture() {
 		truncate) truncate=$val ;;
 		xl) xl=$val have_xl=1 ;;
 		get | gets | nodes | props) specs+=("$key	$val") ;;
+		view) specs+=("$key	$val") view=1 ;;
+		maps) read -r -a maps <<<"${val/none/}" ;;
 		yaml) yamls+=("$val") ;;
 		warning | stderr) stderrs+=("$val") ;;
 		error) errors+=("$val") ;;
@@ -179,6 +195,11 @@ run_fixture() {
 		fail "no '// host:' directive"
 		return
 	}
+	out_files=(out.dtb)
+	((view)) && out_files+=(guest.dtb)
+	for e in "${maps[@]}"; do
+		out_files+=("map.$e")
+	done
 	[[ -f $fixtures/$host ]] || {
 		fail "host fixture $host does not exist"
 		return
@@ -251,7 +272,7 @@ run_fixture() {
 		return
 	}
 	f=$(list_dir "$dir/out")
-	[[ $f == 'map.cfg map.yaml out.dtb ' ]] || {
+	[[ $f == "$(printf '%s\n' "${out_files[@]}" | sort | tr '\n' ' ')" ]] || {
 		fail "output directory holds '$f'"
 		return
 	}
@@ -266,7 +287,7 @@ run_fixture() {
 		check_spec "${spec%%	*}" "${spec#*	}" "$dir/out/out.dtb" || return
 	done
 	for e in "${yamls[@]}"; do
-		grep -qF -- "$e" "$dir/out/map.yaml" || {
+		grep -qF -- "$e" "$dir/out/map.yaml" 2>/dev/null || {
 			fail "YAML map lacks '$e'"
 			return
 		}

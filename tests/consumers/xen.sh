@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# make check-xen (issue 9): viommu-dtgen's outputs against Xen's own code.
+#   1. Debian 12's Xen source package (4.17.5) is downloaded once into
+#      BUILD_DIR/xen-src/ through a private apt configuration (deb-src
+#      bookworm main; nothing on the machine changes) and unpacked with
+#      dpkg-source (Debian's patches applied).
+#   2. Every run extracts, by name, the partial-DT functions of libxl
+#      (tools/libs/light/libxl_arm.c: the first definitions of
+#      check_partial_fdt, copy_properties, copy_node, copy_node_by_path,
+#      copy_partial_fdt) and of the dom0less builder
+#      (xen/arch/arm/domain_build.c: handle_passthrough_prop,
+#      handle_prop_pfdt, scan_pfdt_node, check_partial_fdt,
+#      domain_handle_dtb_bootmodule; with bootfdt.c's device_tree_get_reg,
+#      device_tree_get_u32 and device_tree.h's dt_read_number, dt_next_cell)
+#      into BUILD_DIR/xen-src/extracted/, and compiles them with our shims
+#      and driver (tests/consumers/xen/) into BUILD_DIR/tests/xen_partial.
+#      Xen is GPL: nothing extracted from it is ever committed.
+#   3. viommu-dtgen runs on examples/ and every good fixture with
+#      --builder libxl and --builder dom0less (and both again with
+#      --xen-abi vsmmuv3-v3); a case the tool refuses is counted, every
+#      output it writes must pass xen_partial for that builder.
+#   4. Teeth: outputs broken on purpose must fail xen_partial.
+# If the source cannot be obtained the test is skipped, not failed.
+#
+# Usage: tests/consumers/xen.sh [BUILD_DIR]
+#   XEN_SRC=DIR   use this unpacked Xen source tree instead of downloading
+#   CC, CFLAGS    the compiler and extra flags for xen_partial
+
+set -u
+export LC_ALL=C
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-build}" 2>/dev/null && pwd) || {
+	echo "xen.sh: build directory '${1:-build}' not found" >&2
+	exit 2
+}
+tool=$build/viommu-dtgen
+cache=$build/xen-src
+xp=$build/tests/xen_partial
+cc=${CC:-cc}
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
+start=$SECONDS
+
+skip() {
+	echo "SKIP check-xen: $1"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+
+[[ -x $tool ]] || {
+	echo "xen.sh: $tool not found (build it first)" >&2
+	exit 2
+}
+for p in dtc fdtget fdtput; do
+	command -v "$p" >/dev/null || {
+		echo "xen.sh: $p not found (Debian package device-tree-compiler)" >&2
+		exit 2
+	}
+done
+
+# --- 1. the source, once ----------------------------------------------------
+# get_source: fills $cache/src (a link to the unpacked tree); prints why not.
+get_source() {
+	local d=$cache/dl opts dsc
+	mkdir -p "$d/apt/lists/partial" "$d/apt/cache/archives/partial" || {
+		echo "cannot create $d"
+		return 1
+	}
+	command -v apt-get >/dev/null || {
+		echo "apt-get not found"
+		return 1
+	}
+	command -v dpkg-source >/dev/null || {
+		echo "dpkg-source not found (Debian package dpkg-dev)"
+		return 1
+	}
+	# Debian 12's source; bookworm-security is left out (its xen files 404).
+	echo 'deb-src http://deb.debian.org/debian bookworm main' >"$d/apt/sources.list"
+	opts=(-o "Dir::Etc::SourceList=$d/apt/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$d/apt/lists"
+		-o "Dir::Cache=$d/apt/cache")
+	echo "xen.sh: downloading Debian's Xen source (once, into $cache)" >&2
+	apt-get "${opts[@]}" -qq update >"$d/apt.log" 2>&1 || {
+		echo "apt-get update failed: $(tail -n 1 "$d/apt.log")"
+		return 1
+	}
+	(cd "$d" && apt-get "${opts[@]}" -qq source --download-only xen) \
+		>>"$d/apt.log" 2>&1 || {
+		echo "apt-get source xen failed: $(tail -n 1 "$d/apt.log")"
+		return 1
+	}
+	dsc=$(find "$d" -maxdepth 1 -name 'xen_*.dsc' | head -n 1)
+	[[ -n $dsc ]] || {
+		echo "no xen_*.dsc downloaded"
+		return 1
+	}
+	rm -rf "$cache/tree"
+	dpkg-source -x "$dsc" "$cache/tree" >>"$d/apt.log" 2>&1 || {
+		echo "dpkg-source -x failed: $(tail -n 1 "$d/apt.log")"
+		return 1
+	}
+	basename "$dsc" .dsc >"$cache/version"
+	ln -sfn tree "$cache/src"
+}
+
+mkdir -p "$cache" "$build/tests" || exit 2
+if [[ -n ${XEN_SRC:-} ]]; then
+	ln -sfn "$(cd "$XEN_SRC" && pwd)" "$cache/src" || exit 2
+	basename "$XEN_SRC" >"$cache/version"
+elif [[ ! -f $cache/src/xen/arch/arm/domain_build.c ]]; then
+	why=$(get_source) || skip "$why"
+fi
+src=$cache/src
+for f in tools/libs/light/libxl_arm.c xen/arch/arm/domain_build.c \
+	xen/arch/arm/bootfdt.c xen/include/xen/device_tree.h; do
+	[[ -f $src/$f ]] || skip "$src/$f missing"
+done
+fetched=$((SECONDS - start))
+
+# --- 2. extract by name, compile --------------------------------------------
+# extract FILE NAME: the first definition of function NAME in FILE (a line
+# in column 0 naming it, up to the first "}" in column 0), with a #line so
+# that compiler messages point at Xen's file.  Prototypes are skipped.
+extract() {
+	awk -v name="$2" -v file="$1" '
+	!def && /^[A-Za-z_]/ && index($0, " " name "(") + index($0, "*" name "(") {
+		def = 1; body = 0; buf = sprintf("#line %d \"%s\"\n", NR, file)
+	}
+	def {
+		buf = buf $0 "\n"
+		if ($0 ~ /\{/) body = 1
+		if (!body && $0 ~ /;[ \t]*$/) { def = 0; next }
+		if (body && $0 ~ /^}/) { printf "%s\n", buf; found = 1; exit }
+	}
+	END { if (!found) { print "no definition of " name > "/dev/stderr"; exit 1 } }
+	' "$src/$1"
+}
+
+# extract_all OUT FILE NAME...: the named functions, in that order.
+extract_all() {
+	local out=$1 file=$2 name
+	shift 2
+	for name in "$@"; do
+		extract "$file" "$name" >>"$out" || return 1
+	done
+}
+
+ex=$cache/extracted
+rm -rf "$ex" && mkdir -p "$ex" || exit 2
+hdr="/* Extracted at test time by tests/consumers/xen.sh from $(cat "$cache/version") (GPL-2.0): not part of viommu-dtgen, never committed. */"
+echo "$hdr" >"$ex/libxl_partial.c"
+echo "$hdr" >"$ex/dom0less_partial.c"
+if ! extract_all "$ex/libxl_partial.c" tools/libs/light/libxl_arm.c \
+	check_partial_fdt copy_properties copy_node copy_node_by_path \
+	copy_partial_fdt 2>"$ex/err" ||
+	! extract_all "$ex/dom0less_partial.c" xen/include/xen/device_tree.h \
+		dt_read_number dt_next_cell 2>>"$ex/err" ||
+	! extract_all "$ex/dom0less_partial.c" xen/arch/arm/bootfdt.c \
+		device_tree_get_reg device_tree_get_u32 2>>"$ex/err" ||
+	! extract_all "$ex/dom0less_partial.c" xen/arch/arm/domain_build.c \
+		handle_passthrough_prop handle_prop_pfdt scan_pfdt_node \
+		check_partial_fdt domain_handle_dtb_bootmodule 2>>"$ex/err"; then
+	echo "xen.sh: extraction failed: $(head -n 1 "$ex/err")" >&2
+	exit 1
+fi
+
+# Our files: the project's strict flags.  Xen's: its own code as it is,
+# GNU C (named variadic macros) with the warnings it was not written for off.
+strict=(-std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L)
+relaxed=(-std=gnu11 -Wall -Wno-unused-function -Wno-unused-but-set-variable
+	-Wno-pointer-sign -Wno-sign-compare -I "$ex")
+read -r -a xcflags <<<"${CFLAGS:-}"
+read -r -a xldflags <<<"${LDFLAGS:-}"
+objs=()
+compile_c() {
+	local srcf=$1 obj
+	obj=$build/tests/xen/$(basename "$srcf" .c).o
+	shift
+	"$cc" "$@" "${xcflags[@]}" -I "$here/xen" -c "$srcf" -o "$obj" || return 1
+	objs+=("$obj")
+}
+mkdir -p "$build/tests/xen" || exit 2
+if ! compile_c "$here/xen/shim_log.c" "${strict[@]}" ||
+	! compile_c "$here/xen/shim_hv.c" "${strict[@]}" ||
+	! compile_c "$here/xen/xen_partial.c" "${strict[@]}" ||
+	! compile_c "$here/xen/libxl_unit.c" "${relaxed[@]}" ||
+	! compile_c "$here/xen/dom0less_unit.c" "${relaxed[@]}" ||
+	! "$cc" "${xldflags[@]}" "${objs[@]}" -o "$xp" -lfdt; then
+	echo "xen.sh: building xen_partial failed" >&2
+	exit 1
+fi
+built=$((SECONDS - start))
+
+# --- 3. the tool's outputs through Xen's code -------------------------------
+t_init xen
+fx=$top/tests/fixtures
+
+# The tool's builder options (the fallback is for a tool without them).
+if "$tool" --help 2>&1 | grep -q -- '--builder'; then
+	# NAME, the tool's arguments, xen_partial's mode.  The guest has a
+	# vIOMMU (viommu = "smmuv3"), so the toolstack adds its node: --viommu.
+	configs=("libxl:--builder libxl:libxl"
+		"dom0less:--builder dom0less:dom0less"
+		"libxl-v3:--xen-abi vsmmuv3-v3 --builder libxl:libxl"
+		"dom0less-v3:--xen-abi vsmmuv3-v3 --builder dom0less:dom0less")
+	libxl_args=(--builder libxl)
+	dom0less_args=(--builder dom0less)
+else
+	echo "note: $tool has no --builder; using --no-viommu-node"
+	configs=("libxl:--no-viommu-node:libxl" "dom0less:--no-viommu-node:dom0less")
+	libxl_args=(--no-viommu-node)
+	dom0less_args=(--no-viommu-node)
+fi
+
+# compile SRC.dts DST.dtb
+compile() {
+	dtc -q -I dts -O dtb -o "$2" "$1" 2>"$tmp/dtc.err"
+}
+
+# cases: NAME HOST.dtb PARTIAL.dtb ARGS..., one per line in $tmp/cases
+# (tab-separated, the arguments space-separated).
+: >"$tmp/cases"
+if ! compile "$top/examples/board.dts" "$tmp/example.host.dtb" ||
+	! compile "$top/examples/guest.dts" "$tmp/example.partial.dtb"; then
+	bad example "dtc cannot compile examples/" "$tmp/dtc.err"
+fi
+printf 'example\t%s\t%s\t\n' "$tmp/example.host.dtb" \
+	"$tmp/example.partial.dtb" >>"$tmp/cases"
+for c in "$fx"/*.dts; do
+	name=$(basename "$c" .dts)
+	[[ $name == host-* || $name == bad-* ]] && continue
+	host=$(sed -n 's|^// host: *||p' "$c" | head -n 1)
+	args=$(sed -n 's|^// args: *||p' "$c" | head -n 1)
+	lock=$(sed -n 's|^// lock: *||p' "$c" | head -n 1)
+	allow=$(sed -n 's|^// allow-list: *||p' "$c" | head -n 1)
+	pad=$(sed -n 's|^// pad: *||p' "$c" | head -n 1)
+	[[ -n $lock ]] && args+=" --lock $fx/$lock"
+	[[ -n $allow ]] && args+=" --allow-list $fx/$allow"
+	if ! compile "$fx/$host" "$tmp/$name.host.dtb" ||
+		! compile "$c" "$tmp/$name.partial.dtb"; then
+		bad "$name" "dtc cannot compile the fixture" "$tmp/dtc.err"
+		continue
+	fi
+	[[ -n $pad ]] && head -c "$pad" /dev/zero >>"$tmp/$name.partial.dtb"
+	printf '%s\t%s\t%s\t%s\n' "$name" "$tmp/$name.host.dtb" \
+		"$tmp/$name.partial.dtb" "$args" >>"$tmp/cases"
+done
+
+declare -A refused=()
+nrefused=0
+ncases=0
+for cfg in "${configs[@]}"; do
+	cname=${cfg%%:*}
+	rest=${cfg#*:}
+	read -r -a cargs <<<"${rest%:*}"
+	mode=${rest##*:}
+	refused[$cname]=0
+	while IFS=$'\t' read -r name host partial args; do
+		read -r -a fargs <<<"$args"
+		d=$tmp/$cname/$name
+		mkdir -p "$d"
+		ncases=$((ncases + 1))
+		"$tool" --host "$host" --partial "$partial" -o "$d/out.dtb" \
+			"${fargs[@]}" "${cargs[@]}" 2>"$d/tool.err"
+		rc=$?
+		if ((rc == 1 || rc == 2)); then
+			echo "refused $cname $name: $(head -n 1 "$d/tool.err")"
+			refused[$cname]=$((refused[$cname] + 1))
+			nrefused=$((nrefused + 1))
+			continue
+		elif ((rc != 0)); then
+			bad "$cname $name" "viommu-dtgen exit $rc" "$d/tool.err"
+			continue
+		fi
+		if "$xp" --viommu "$mode" "$host" "$d/out.dtb" "$d/guest.dtb" \
+			>"$d/xen.log" 2>&1; then
+			ok "$cname $name"
+		else
+			bad "$cname $name" "Xen's $mode code rejects the output" \
+				"$d/xen.log"
+		fi
+	done <"$tmp/cases"
+done
+summary="refused by the tool: $nrefused of $ncases"
+for cfg in "${configs[@]}"; do
+	summary+=" ${cfg%%:*}=${refused[${cfg%%:*}]}"
+done
+echo "$summary"
+
+# --- 4. teeth: outputs broken on purpose must fail ---------------------------
+# teeth NAME MODE HOST OUT.dtb TEXT: xen_partial MODE must exit 1 and say TEXT.
+teeth() {
+	local name=$1 mode=$2 host=$3 out=$4 text=$5 log=$tmp/teeth-$1.log
+	"$xp" --viommu "$mode" "$host" "$out" >"$log" 2>&1
+	local rc=$?
+	if ((rc == 1)) && grep -qF -- "$text" "$log"; then
+		ok "teeth $name: $(grep -F -m 1 -- "$text" "$log")"
+	else
+		bad "teeth $name" "xen_partial $mode: exit $rc, no '$text'" "$log"
+	fi
+}
+
+# control NAME MODE HOST OUT.dtb: the unbroken output passes.
+control() {
+	if "$xp" --viommu "$2" "$3" "$4" >"$tmp/control-$1.log" 2>&1; then
+		ok "teeth $1: control passes"
+	else
+		bad "teeth $1" "the unbroken output fails" "$tmp/control-$1.log"
+	fi
+}
+
+t=$tmp/teeth
+mkdir -p "$t"
+host=$tmp/example.host.dtb
+eth=/passthrough/ethernet@ff0e0000
+# dom0less: examples/guest.dts with the GIC placeholder as Xen's docs write
+# it, a dtc label (a low phandle), so that --builder dom0less accepts it.
+sed -e '/phandle = <0xfde8>;/d' -e 's/interrupt-parent = <0xfde8>/interrupt-parent = <\&gic>/' \
+	"$top/examples/guest.dts" >"$t/d.dts"
+if ! compile "$t/d.dts" "$t/d.partial.dtb" ||
+	! "$tool" --host "$host" --partial "$t/d.partial.dtb" -o "$t/d.dtb" \
+		"${dom0less_args[@]}" 2>"$t/d.err"; then
+	bad "teeth dom0less" "no base output" "$t/d.err"
+else
+	control dom0less dom0less "$host" "$t/d.dtb"
+	# Xen master's next_phandle rule: /gic at 0xfde8 (the devices follow).
+	cp "$t/d.dtb" "$t/d1.dtb"
+	fdtput -t x "$t/d1.dtb" /gic phandle 0xfde8 &&
+		fdtput -t x "$t/d1.dtb" "$eth" interrupt-parent 0xfde8
+	teeth dom0less-gic-phandle dom0less "$host" "$t/d1.dtb" \
+		"Phandle allocation overlaps Xen reserved range"
+	# xen,reg deleted: xen,path alone.
+	cp "$t/d.dtb" "$t/d2.dtb"
+	fdtput -d "$t/d2.dtb" "$eth" xen,reg
+	teeth dom0less-no-xen-reg dom0less "$host" "$t/d2.dtb" \
+		"xen,reg or xen,path missing for d1"
+	# xen,path naming a host node without iommus, no force-assign.
+	cp "$host" "$t/host-uart.dtb"
+	fdtput -c "$t/host-uart.dtb" /soc/serial@ff000000 &&
+		fdtput -t s "$t/host-uart.dtb" /soc/serial@ff000000 compatible cdns,uart-r1p12
+	cp "$t/d.dtb" "$t/d3.dtb"
+	fdtput -t s "$t/d3.dtb" "$eth" xen,path /soc/serial@ff000000
+	teeth dom0less-unprotected dom0less "$t/host-uart.dtb" "$t/d3.dtb" \
+		"Failed to assign device to d1"
+	# a xen,reg that is not page aligned.
+	cp "$t/d.dtb" "$t/d4.dtb"
+	fdtput -t x "$t/d4.dtb" "$eth" xen,reg 0 0xff0e0100 0 0x1000 0 0xff0e0100
+	teeth dom0less-unaligned dom0less "$host" "$t/d4.dtb" \
+		"DomU passthrough config has not page aligned addresses/sizes"
+	# Xen's check_partial_fdt: a blob cut short.
+	head -c 200 "$t/d.dtb" >"$t/d5.dtb"
+	teeth dom0less-truncated dom0less "$host" "$t/d5.dtb" \
+		"Partial FDT totalsize is too big"
+fi
+
+# libxl: examples/ as they are (devices use Xen's 0xfde8).
+if ! "$tool" --host "$host" --partial "$tmp/example.partial.dtb" -o "$t/l.dtb" \
+	"${libxl_args[@]}" 2>"$t/l.err"; then
+	bad "teeth libxl" "no base output" "$t/l.err"
+else
+	control libxl libxl "$host" "$t/l.dtb"
+	# interrupt-parent naming a phandle only /gic had: libxl copies only
+	# /passthrough and /aliases.
+	cp "$t/l.dtb" "$t/l1.dtb"
+	fdtput -c "$t/l1.dtb" /gic 2>/dev/null
+	fdtput -t x "$t/l1.dtb" /gic phandle 0x10 &&
+		fdtput -t x "$t/l1.dtb" "$eth" interrupt-parent 0x10
+	teeth libxl-gic-only-phandle libxl "$host" "$t/l1.dtb" \
+		"$eth: interrupt-parent: dangling phandle 0x10"
+	# a second node with the vIOMMU's phandle (a partial carrying its own).
+	cp "$t/l.dtb" "$t/l2.dtb"
+	fdtput -t x "$t/l2.dtb" /passthrough phandle 0xfdea
+	teeth libxl-two-viommu-phandles libxl "$host" "$t/l2.dtb" \
+		"two nodes have phandle 0xfdea"
+	# libxl's check_partial_fdt: a blob cut short.
+	head -c 200 "$t/l.dtb" >"$t/l3.dtb"
+	teeth libxl-truncated libxl "$host" "$t/l3.dtb" \
+		"Partial FDT totalsize is too big"
+fi
+
+echo "xen.sh: source ready after ${fetched}s, xen_partial built after ${built}s, done after $((SECONDS - start))s"
+t_done
