@@ -65,6 +65,11 @@ static int check_opts(const struct dtgen_opts *o, struct vdt_diag *d)
 	    o->builder == DTGEN_BUILDER_NONE)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--xen-abi vsmmuv3-v3: Xen builds the guest tree, so --builder is libxl or dom0less (--guest-view writes the guest's tree)");
+	if (o->builder != DTGEN_BUILDER_NONE &&
+	    o->viommu.phandle != XEN_PHANDLE_VSMMUV3)
+		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
+				 "--viommu-phandle 0x%x: the builder's vIOMMU node has phandle 0x%x",
+				 o->viommu.phandle, XEN_PHANDLE_VSMMUV3);
 	if (o->abi == DTGEN_ABI_VSMMUV3_V3 && o->lock)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--xen-abi vsmmuv3-v3: Xen picks every vSID, so there is nothing to --lock");

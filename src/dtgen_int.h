@@ -94,7 +94,7 @@ int dtgen_write(struct run *r, struct dtgen_result *res);
 
 /**
  * dtgen_builder_check - the rules of the builder that merges the partial
- * (viommu-dtgen(1), WHICH XEN?, rules B1-B4), after every device is read
+ * (viommu-dtgen(1), WHICH XEN?, rules B1-B5), after every device is read
  *
  * returns: 0, or a negative VDT_ERR_* code naming the node
  */

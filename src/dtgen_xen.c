@@ -2,7 +2,7 @@
 /*
  * The rules of the Xen in front of the user and of the builder that merges
  * the partial DT (viommu-dtgen(1), WHICH XEN?): the dom0less builder's
- * rules B1-B4, the vSMMUv3 series' refusals X1-X7 and its vSID allocation
+ * rules B1-B5, the vSMMUv3 series' refusals X1-X7 and its vSID allocation
  * X8, and the vIOMMU node's interrupt parent G1.  Each rule is one
  * function, named in the comment by its number in the manual.
  */
@@ -89,25 +89,49 @@ static int b2_reg_path(struct run *r)
 	return 0;
 }
 
-/* B3: Xen's dom0less builder protects a device through its host "iommus"
- * only; a PCI host bridge with just iommu-map is not assigned. */
+/* The host path of @iommu, for messages. */
+static const char *iommu_path(const struct run *r, int iommu, char *buf,
+			      size_t len)
+{
+	if (hostdt_get_path(&r->host, iommu, buf, len) < 0)
+		snprintf(buf, len, "<an IOMMU with a long path>");
+	return buf;
+}
+
+/* B3: Xen protects a device through its host "iommus" only (a PCI host
+ * bridge with just iommu-map is not assigned), all on one IOMMU
+ * (iommu_fwspec_init), which must be enabled (iommu_add_dt_device stops
+ * at one that is not). */
 static int b3_host_iommus(struct run *r)
 {
+	char ipath[VDT_DIAG_NODE_LEN];
 	const struct device *dev;
-	int di;
+	const char *why = NULL;
+	int di, i, iommu = -1;
 
-	for (di = 0; di < r->ndevs; di++) {
+	for (di = 0; di < r->ndevs && !why; di++) {
 		dev = &r->devs[di];
-		if (dev->nspecs > 0 || has_prop(r, dev->node, FORCE_ASSIGN))
-			continue;
-		vdt_error(r->d, VDT_ERR_INPUT, r->pfile,
-			  r->map->devices[di].node, "xen,path",
-			  "host node %s has no iommus: Xen's dom0less builder cannot assign it (Failed to assign device)",
-			  r->map->devices[di].host);
-		vdt_hint(r->d, "dom0less has no virtual PCI; add " FORCE_ASSIGN " only for a device that does no DMA");
-		return -VDT_ERR_INPUT;
+		if (dev->nspecs == 0 && !has_prop(r, dev->node, FORCE_ASSIGN))
+			why = "has no iommus";
+		for (i = 0; i < dev->nspecs && !why; i++) {
+			iommu = dev->specs[i].iommu;
+			if (!hostdt_is_enabled(&r->host, iommu))
+				why = "is behind a disabled IOMMU,";
+			else if (iommu != dev->specs[0].iommu)
+				why = "is behind two IOMMUs (Xen takes one per device),";
+		}
 	}
-	return 0;
+	if (!why)
+		return 0;
+	di--;
+	vdt_error(r->d, VDT_ERR_INPUT, r->pfile, r->map->devices[di].node,
+		  "xen,path",
+		  "host node %s %s%s%s: Xen's dom0less builder cannot assign it (Failed to assign device)",
+		  r->map->devices[di].host, why, iommu >= 0 ? " " : "",
+		  iommu >= 0 ? iommu_path(r, iommu, ipath, sizeof(ipath)) : "");
+	if (iommu < 0)
+		vdt_hint(r->d, "dom0less has no virtual PCI; add " FORCE_ASSIGN " only for a device that does no DMA");
+	return -VDT_ERR_INPUT;
 }
 
 /* B4: the dom0less builder reads /gic, /aliases and /passthrough only. */
@@ -131,11 +155,84 @@ static void b4_root_children(struct run *r)
 	}
 }
 
+/* The nodes of /passthrough's and /aliases' subtrees, which the builders
+ * copy: @copied maps the offsets
+ * of their nodes to 1, @by_phandle every node's phandle to its offset. */
+static int index_copied(struct run *r, struct u64map *copied,
+			struct u64map *by_phandle)
+{
+	int node, depth = 0, in = -1, rc = 0;
+	const char *name;
+	uint32_t ph;
+
+	for (node = 0; node >= 0 && rc >= 0;
+	     node = fdt_next_node(r->pfdt, node, &depth)) {
+		if (in >= 0 && depth <= in)
+			in = -1;
+		name = fdt_get_name(r->pfdt, node, NULL);
+		if (depth == 1 && (strcmp(name, "passthrough") == 0 ||
+				   strcmp(name, "aliases") == 0))
+			in = 1;
+		if (in >= 0 && u64map_put(copied, (uint64_t)node, 1) < 0)
+			rc = nomem(r);
+		ph = fdt_get_phandle(r->pfdt, node);
+		if (ph && rc >= 0 && u64map_put(by_phandle, ph, node) < 0)
+			rc = nomem(r);
+	}
+	return rc;
+}
+
+/* B5: the builder copies /passthrough and /aliases only, so an
+ * interrupt-parent there must name a node they hold, or the builder's
+ * GIC: libxl's GUEST_PHANDLE_GIC, dom0less's /gic placeholder. */
+static int b5_copied_refs(struct run *r)
+{
+	char path[VDT_DIAG_NODE_LEN], tpath[VDT_DIAG_NODE_LEN];
+	int gic = fdt_subnode_offset(r->pfdt, 0, "gic");
+	int libxl = r->o->builder == DTGEN_BUILDER_LIBXL;
+	struct u64map copied, by_phandle;
+	int node, target, len, rc;
+	const fdt32_t *p;
+	uint32_t ph;
+
+	u64map_init(&copied);
+	u64map_init(&by_phandle);
+	rc = index_copied(r, &copied, &by_phandle);
+	for (node = 0; node >= 0 && rc >= 0;
+	     node = fdt_next_node(r->pfdt, node, NULL)) {
+		p = fdt_getprop(r->pfdt, node, "interrupt-parent", &len);
+		if (!p || len != 4 || u64map_get(&copied, (uint64_t)node) < 0)
+			continue;
+		ph = fdt32_to_cpu(*p);
+		target = u64map_get(&by_phandle, ph);
+		if ((libxl ? ph == XEN_PHANDLE_GIC : target >= 0 && target == gic) ||
+		    (target >= 0 && u64map_get(&copied, (uint64_t)target) >= 0))
+			continue;
+		vdt_error(r->d, VDT_ERR_INPUT, r->pfile,
+			  node_path(r, node, path, sizeof(path)),
+			  "interrupt-parent",
+			  "0x%x names %s, which %s does not copy into the guest (it copies /passthrough and /aliases)",
+			  ph, target >= 0 ? node_path(r, target, tpath,
+						       sizeof(tpath)) :
+					    "no node",
+			  libxl ? "libxl" : "Xen's dom0less builder");
+		vdt_hint(r->d, libxl ?
+				       "under libxl, write interrupt-parent = <0xfde8> (libxl's GIC), or none: the guest's root names the GIC" :
+				       "under dom0less, name the /gic placeholder: interrupt-parent = <&gic>");
+		rc = -VDT_ERR_INPUT;
+	}
+	u64map_free(&copied);
+	u64map_free(&by_phandle);
+	return rc;
+}
+
 int dtgen_builder_check(struct run *r)
 {
 	int rc;
 
 	rc = b2_reg_path(r);
+	if (rc >= 0 && r->o->builder != DTGEN_BUILDER_NONE)
+		rc = b5_copied_refs(r);
 	if (rc < 0 || r->o->builder != DTGEN_BUILDER_DOM0LESS)
 		return rc;
 	rc = b1_phandles(r);
@@ -144,15 +241,6 @@ int dtgen_builder_check(struct run *r)
 	if (rc >= 0)
 		b4_root_children(r);
 	return rc;
-}
-
-/* The host path of @iommu, for messages. */
-static const char *iommu_path(const struct run *r, int iommu, char *buf,
-			      size_t len)
-{
-	if (hostdt_get_path(&r->host, iommu, buf, len) < 0)
-		snprintf(buf, len, "<an IOMMU with a long path>");
-	return buf;
 }
 
 /* X1, X2: the series attaches stage 1 to SMMUv3 hardware only, and reads

@@ -290,7 +290,7 @@ static int index_labels(struct writer *w, const struct dts_label *labels,
 
 	if (n <= 0)
 		return 0;
-	w->lab = malloc((size_t)n * sizeof(*w->lab));
+	w->lab = calloc((size_t)n, sizeof(*w->lab));
 	if (!w->lab)
 		return nomem(w);
 	for (i = 0; i < n; i++) {

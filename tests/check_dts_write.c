@@ -149,7 +149,8 @@ static void b_iommu_map(void *fdt)
 {
 	provider(fdt, "/smmu", 0x11, "#iommu-cells", 1);
 	add(fdt, "/pcie");
-	cells(fdt, "/pcie", "iommu-map", 8, 0x0, 0x11, 0x11, 0x100,
+	/* Out-base and length equal to the phandle: they stay numbers. */
+	cells(fdt, "/pcie", "iommu-map", 8, 0x0, 0x11, 0x11, 0x11,
 	      0x100, 0x11, 0x200, 0x11);
 	/* An entry cut short: no reference in it. */
 	cells(fdt, "/pcie", "msi-map", 6, 0x0, 0x11, 0x0, 0x10, 0x10, 0x11);
@@ -182,7 +183,8 @@ static void b_lists(void *fdt)
 	provider(fdt, "/p1", 0x6, NULL, 0);
 	provider(fdt, "/gpio", 0x7, "#gpio-cells", 2);
 	add(fdt, "/dev");
-	cells(fdt, "/dev", "msi-parent", 1, 0x5);	/* #msi-cells optional */
+	/* No #msi-cells: 0, so the second cell is a phandle too. */
+	cells(fdt, "/dev", "msi-parent", 2, 0x5, 0x6);
 	cells(fdt, "/dev", "pinctrl-0", 2, 0x6, 0x5);
 	cells(fdt, "/dev", "pinctrl-names", 1, 0x6);	/* not a phandle */
 	cells(fdt, "/dev", "reset-gpios", 3, 0x7, 0x6, 0x1);
@@ -253,7 +255,7 @@ static const struct write_case {
 	    "iommus = <&{/smmu2} 0x11 0x7f00 &{/smmu0} &{/smmu1} 0x3>;" },
 	  { NULL } },
 	{ "iommu-map, labels", b_iommu_map, two_labels, N(two_labels), 0,
-	  { "iommu-map = <0x0 &s1 0x11 0x100 0x100 &s1 0x200 0x11>;",
+	  { "iommu-map = <0x0 &s1 0x11 0x11 0x100 &s1 0x200 0x11>;",
 	    "msi-map = <0x0 &s1 0x0 0x10 0x10 0x11>;",
 	    "\ts1: s_alt: smmu {\n", "\tpci0: pcie {\n" }, { "gone" } },
 	{ "memreserve", b_memreserve, NULL, 0, 0,
@@ -265,7 +267,7 @@ static const struct write_case {
 	    "clocks = <&{/c} 0x2 0x2 0x0>;",
 	    "clocks = [00 00 00 02 00];" }, { NULL } },
 	{ "lists, msi-parent, gpios", b_lists, NULL, 0, 0,
-	  { "msi-parent = <&{/its}>;", "pinctrl-0 = <&{/p1} &{/its}>;",
+	  { "msi-parent = <&{/its} &{/p1}>;", "pinctrl-0 = <&{/p1} &{/its}>;",
 	    "pinctrl-names = <0x6>;", "reset-gpios = <&{/gpio} 0x6 0x1>;",
 	    "snps,nr-gpios = <0x7>;", "\t\t\tgpios = <0x7 0x0>;" },
 	  { NULL } },

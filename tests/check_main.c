@@ -16,7 +16,7 @@ int main(void)
 		allowlist_suite, idalloc_suite,
 		hostdt_query_suite, phandle_fix_suite, viommu_node_suite,
 		map_read_suite,
-		map_write_suite, dtgen_suite,
+		map_write_suite, dtgen_suite, dtgen_xen_suite,
 		span_suite, dts_write_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
