@@ -4,7 +4,9 @@
  * options byte, a host blob and a partial blob (fuzz_common.h); they go
  * through dtgen_run(), and a successful result through every map writer
  * and back through map_read(), which must give the same entries.  With
- * FUZZ_OPT_LOCK a second run is locked to the first run's map.
+ * FUZZ_OPT_LOCK a second run is locked to the first run's map.  Every
+ * input also runs under one other Xen (--xen-abi, --builder, --vpci),
+ * chosen by the options byte, with the guest's view.
  *
  * Oracles: the sanitizers; a run that fails must leave the result empty
  * and set an error; a run that succeeds must give a blob that passes
@@ -28,8 +30,10 @@ static void check_map(const struct vmap *m)
 
 	FUZZ_ASSERT(m->nentries >= 0 && m->ndevices >= 0 && m->niommus >= 0);
 	for (i = 0; i < m->nentries; i++) {
-		FUZZ_ASSERT(m->entries[i].iommu >= 0 &&
-			    m->entries[i].iommu < m->niommus);
+		FUZZ_ASSERT((m->entries[i].iommu >= 0 &&
+			     m->entries[i].iommu < m->niommus) ||
+			    (m->xen_allocates &&
+			     m->entries[i].iommu == VMAP_VPCI));
 		if (i > 0)
 			FUZZ_ASSERT(m->entries[i - 1].vid < m->entries[i].vid);
 	}
@@ -113,6 +117,32 @@ static void options(uint8_t b, struct dtgen_opts *o)
 	}
 }
 
+/* The other Xen an input also runs under, by the options byte. */
+static void xen_mode(uint8_t b, struct dtgen_opts *o)
+{
+	static const struct {
+		enum dtgen_xen_abi abi;
+		enum dtgen_builder builder;
+		int vpci;
+	} modes[] = {
+		{ DTGEN_ABI_NONE, DTGEN_BUILDER_NONE, 0 },
+		{ DTGEN_ABI_VSMMUV3_V3, DTGEN_BUILDER_LIBXL, 0 },
+		{ DTGEN_ABI_VSMMUV3_V3, DTGEN_BUILDER_LIBXL, 1 },
+		{ DTGEN_ABI_VSMMUV3_V3, DTGEN_BUILDER_DOM0LESS, 0 },
+		{ DTGEN_ABI_DEVID_MAP, DTGEN_BUILDER_DOM0LESS, 0 },
+		{ DTGEN_ABI_DEVID_MAP, DTGEN_BUILDER_LIBXL, 0 },
+		{ DTGEN_ABI_DEVID_MAP, DTGEN_BUILDER_NONE, 0 },
+		{ DTGEN_ABI_NONE, DTGEN_BUILDER_DOM0LESS, 0 },
+	};
+	int i = b % (sizeof(modes) / sizeof(modes[0]));
+
+	dtgen_opts_default(o);
+	o->abi = modes[i].abi;
+	o->builder = modes[i].builder;
+	o->vpci = modes[i].vpci;
+	o->guest_view = 1;
+}
+
 /* One dtgen_run(); its result is checked.  Returns dtgen_run()'s value. */
 static int run_once(const struct dtgen_opts *o, const struct dtgen_blob *h,
 		    const struct dtgen_blob *p, struct dtgen_result *res)
@@ -130,6 +160,8 @@ static int run_once(const struct dtgen_opts *o, const struct dtgen_blob *h,
 		FUZZ_ASSERT(d.code == 0);
 		FUZZ_ASSERT(res->fdt != NULL);
 		FUZZ_ASSERT(fdt_check_full(res->fdt, res->size) == 0);
+		FUZZ_ASSERT(!o->guest_view ||
+			    fdt_check_full(res->guest, res->guest_size) == 0);
 		check_map(&res->map);
 	}
 	vdt_diag_free(&d);
@@ -178,6 +210,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dtgen_result_free(&res2);
 		}
 	}
+	dtgen_result_free(&res);
+	xen_mode(ob, &o);
+	if (run_once(&o, &host, &part, &res) >= 0)
+		write_maps(&res.map);
 	dtgen_result_free(&res);
 	free(hbuf);
 	free(pbuf);

@@ -109,7 +109,7 @@ static int end_props(const struct run *r, const struct view *v, void *out,
 	return rc;
 }
 
-/* The properties --xen-abi none takes out of every node. */
+/* N1: the properties --xen-abi none takes out of every node. */
 static int iommu_prop(const char *name)
 {
 	return strcmp(name, "iommus") == 0 || strcmp(name, "iommu-map") == 0 ||

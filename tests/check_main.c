@@ -7,8 +7,6 @@
 
 #include "testutil.h"
 
-Suite *dts_write_suite(void);	/* tests/check_dts_write.c */
-
 int main(void)
 {
 	Suite *(*const suites[])(void) = {

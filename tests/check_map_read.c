@@ -332,6 +332,17 @@ static const struct bad {
 	{ "version: 1: 2\nentries: []\n", 0, "line 1, column 11: mapping values are not allowed" },
 	{ "version: 1\nentries: []\n\xff", 0, "byte 23: invalid leading UTF-8 octet" },
 	{ "version: 1\0\nentries: []\n", 22, "control characters are not allowed" },
+	/* allocated-by and vpci: Xen's predicted vSIDs (--xen-abi vsmmuv3-v3) */
+	{ "version: 1\nallocated-by: toolstack\nentries: []\n", 0,
+	  "allocated-by: expected 'xen'" },
+	{ "version: 1\nentries:\n- {vid: 0, count: 4096, pid: 0, mask: 0, vpci: true}\n",
+	  0, "a vpci entry in a map without allocated-by: xen" },
+	{ "version: 1\nallocated-by: xen\nentries:\n- {vid: 0, count: 1, pid: 0, mask: 0, vpci: false}\n",
+	  0, "vpci: expected 'true'" },
+	{ "version: 1\nallocated-by: xen\nentries:\n- {vid: 0, count: 1, pid: 0, mask: 0}\n",
+	  0, "entries[0]: missing key 'piommu'" },
+	{ "version: 1\nallocated-by: xen\nentries:\n- {vid: 0, count: 1, pid: 0, mask: 0, vpci: true, piommu: {base: 0}}\n",
+	  0, "a vpci entry has no piommu and no devices" },
 };
 
 /* A binary map: header with @version and @count, then @n entries. */
@@ -414,6 +425,33 @@ static void assert_bad(const void *in, size_t len, const char *want)
 	vdt_diag_free(&d);
 }
 
+/* A map of Xen's predicted vSIDs reads back with its vPCI entry. */
+START_TEST(test_series_map)
+{
+	static const char in[] =
+		"version: 1\nallocated-by: xen\n"
+		"viommu: {phandle: 0xfdea, compatible: 'arm,smmu-v3', base: 0x4040000, size: 0x40000}\n"
+		"policy: compact\nvid-base: 0x0\nvid-bits: 16\nentries:\n"
+		"- {vid: 0x0, count: 4096, pid: 0x0, mask: 0x0, vpci: true}\n"
+		"- vid: 0x1000\n  count: 1\n  pid: 0x10\n  mask: 0x0\n"
+		"  piommu: {path: /soc/iommu@4f000000, base: 0x4f000000}\n"
+		"  devices:\n  - {node: /passthrough/a, host: /soc/a}\n";
+	struct vdt_diag d;
+	struct vmap m;
+
+	vdt_diag_init(&d);
+	ck_assert_int_eq(map_read(in, strlen(in), "m.yaml", &m, &d), 0);
+	ck_assert_int_eq(m.xen_allocates, 1);
+	ck_assert_int_eq(m.nentries, 2);
+	ck_assert_int_eq(m.entries[0].iommu, VMAP_VPCI);
+	ck_assert_int_eq(m.entries[0].ndevs, 0);
+	ck_assert_uint_eq(m.entries[0].count, 0x1000);
+	ck_assert_int_ge(m.entries[1].iommu, 0);
+	vmap_free(&m);
+	vdt_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_bad_yaml)
 {
 	const struct bad *b = &bads[_i];
@@ -452,6 +490,7 @@ Suite *map_read_suite(void)
 	tcase_add_test(tc, test_model);
 	tcase_add_loop_test(tc, test_round_trip, 0, N(trips));
 	tcase_add_loop_test(tc, test_bad_yaml, 0, N(bads));
+	tcase_add_test(tc, test_series_map);
 	tcase_add_loop_test(tc, test_bad_bin, 0, N(bin_cases));
 	tcase_add_test(tc, test_bin_magic);
 	suite_add_tcase(s, tc);

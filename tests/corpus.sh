@@ -90,7 +90,7 @@ run_policy() {
 	mkdir -p "$w/a" "$w/b" "$w/c" "$w/e" || return 1
 
 	"$tool" --host "$d/host.dtb" --partial "$d/p.dtb" \
-		-o "$w/a/out.dtb" --map "$w/a/map.cfg" --policy "$policy" \
+		-o "$w/a/out.dtb" --map "$w/a/map.cfg" --policy "$policy" --xl-ranges \
 		--vid-base "$vid_base" 2>"$w/a/stderr"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
@@ -116,7 +116,7 @@ run_policy() {
 
 	# Rule 11: deterministic ...
 	if ! "$tool" --host "$d/host.dtb" --partial "$d/p.dtb" \
-		-o "$w/b/out.dtb" --map "$w/b/map.cfg" --policy "$policy" \
+		-o "$w/b/out.dtb" --map "$w/b/map.cfg" --policy "$policy" --xl-ranges \
 		--vid-base "$vid_base" 2>"$w/b/stderr"; then
 		fail "$board" "$policy" "second run failed" "$w/b/stderr"
 		return 1
@@ -128,7 +128,7 @@ run_policy() {
 	fi
 	# ... and idempotent.
 	if ! "$tool" --host "$d/host.dtb" --partial "$w/a/out.dtb" \
-		-o "$w/c/out.dtb" --map "$w/c/map.cfg" --policy "$policy" \
+		-o "$w/c/out.dtb" --map "$w/c/map.cfg" --policy "$policy" --xl-ranges \
 		--vid-base "$vid_base" 2>"$w/c/stderr"; then
 		fail "$board" "$policy" "run on its own output failed" "$w/c/stderr"
 		return 1
@@ -147,7 +147,7 @@ run_policy() {
 	if [ -n "$nids" ] && [ "$nids" -gt 2 ]; then
 		cp "$w/a/out.dtb" "$w/a/map.cfg" "$w/e/" || return 1
 		"$tool" --host "$d/host.dtb" --partial "$d/p.dtb" \
-			-o "$w/e/out.dtb" --map "$w/e/map.cfg" --policy "$policy" \
+			-o "$w/e/out.dtb" --map "$w/e/map.cfg" --policy "$policy" --xl-ranges \
 			--vid-bits 1 2>"$w/e/stderr"
 		rc=$?
 		if [ "$rc" -ne 1 ]; then

@@ -371,7 +371,19 @@ cli_usage() {
 		"--host $host_dtb --partial $cli_partial" \
 		"--host $host_dtb --partial $cli_partial -o $w/same.yaml --map $w/./same.yaml" \
 		"--host - --partial - --check" \
-		"--host $host_dtb --partial $cli_partial --check --viommu-phandle 0xfde8"; do
+		"--host $host_dtb --partial $cli_partial --check --viommu-phandle 0xfde8" \
+		"--host $host_dtb --partial $cli_partial --xen-abi bogus --check" \
+		"--host $host_dtb --partial $cli_partial --builder bogus --check" \
+		"--host $host_dtb --partial $cli_partial --xen-abi none --map $w/m.yaml" \
+		"--host $host_dtb --partial $cli_partial --xen-abi vsmmuv3-v3 --policy identity --check" \
+		"--host $host_dtb --partial $cli_partial --xen-abi vsmmuv3-v3 --lock $w/m.yaml --check" \
+		"--host $host_dtb --partial $cli_partial --xen-abi vsmmuv3-v3 --viommu-spi 40 --check" \
+		"--host $host_dtb --partial $cli_partial --xen-abi vsmmuv3-v3 --builder none --check" \
+		"--host $host_dtb --partial $cli_partial --xen-abi vsmmuv3-v3 --map $w/m.cfg" \
+		"--host $host_dtb --partial $cli_partial --xen-abi vsmmuv3-v3 --builder dom0less --vpci --check" \
+		"--host $host_dtb --partial $cli_partial --vpci --check" \
+		"--host $host_dtb --partial $cli_partial --builder libxl --viommu-phandle 0xfdeb --check" \
+		"--host $host_dtb --partial $cli_partial -o $w/g.dtb --guest-view $w/g.dtb"; do
 		read -r -a argv <<<"$cmd"
 		timeout "$tool_timeout" "$tool" "${argv[@]}" >/dev/null 2>"$cli/err"
 		rc=$?
@@ -575,8 +587,36 @@ cli_dts_include() {
 	[[ -z $(list_dir "$cli/w") ]] || fail "files written: $(list_dir "$cli/w")"
 }
 
+# DTS out keeps the labels of DTS in and writes references, not numbers,
+# for Zephyr's devicetree tooling; dtc compiles it back to the same tree.
+cli_dts_labels() {
+	local ex=$fixtures/../../examples f
+	mkdir -p "$tmp/cli-dts-labels" || return
+	f=$tmp/cli-dts-labels/out
+	timeout "$tool_timeout" "$tool" --host "$ex/board.dts" \
+		--partial "$ex/guest.dts" -o "$f.dts" 2>/dev/null &&
+		timeout "$tool_timeout" "$tool" --host "$ex/board.dts" \
+			--partial "$ex/guest.dts" -o "$f.dtb" 2>/dev/null || {
+		fail "the tool failed on examples/"
+		return
+	}
+	for want in 'gic: gic {' 'interrupt-parent = <&gic>;' \
+		'iommus = <&{/passthrough/iommu@4040000} 0x0>;'; do
+		grep -qF -- "$want" "$f.dts" || {
+			fail "DTS lacks '$want'"
+			return
+		}
+	done
+	dtc -q -I dts -O dtb -o "$f.back.dtb" "$f.dts" || {
+		fail "dtc cannot compile the DTS"
+		return
+	}
+	cmp -s <(dtc -q -I dtb -O dts "$f.back.dtb") <(dtc -q -I dtb -O dts "$f.dtb") ||
+		fail "the DTS compiles to another tree than the DTB"
+}
+
 for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc \
-	cli-dts-include; do
+	cli-dts-include cli-dts-labels; do
 	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
 	[[ $name == $filter ]] || continue
 	why=

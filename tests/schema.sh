@@ -43,8 +43,9 @@ else
 	bad validate "$out"
 fi
 
-# Teeth: each mutation (of the full map, or of the bare one after "bare:")
-# must be rejected.
+# Teeth: each mutation (of the full map, of the bare one after "bare:", or
+# of the series' predicted map with a vPCI entry after "series:") must be
+# rejected.
 mutations=(
 	's/^version: 1/version: 2/'
 	's/^policy: compact/policy: fastest/'
@@ -59,10 +60,17 @@ mutations=(
 	'bare:s/^version: 1/version: 1\nvid-bits: 16/'
 	'bare:s/piommu: {base/piommu: {path: \/soc\/iommu, base/'
 	'bare:s/^  piommu: \(.*\)/  piommu: \1\n  devices: [{node: \/p, host: \/h}]/'
+	'series:/^allocated-by: xen/d'
+	'series:s/^allocated-by: xen/allocated-by: toolstack/'
+	'series:s/^  vpci: true/  vpci: true\n  devices: [{node: \/p, host: \/h}]/'
+	'series:s/^  vpci: true/  vpci: false/'
 )
 for m in "${mutations[@]}"; do
 	src=$work/example.yaml
-	case $m in bare:*) src=$work/bare.yaml m=${m#bare:} ;; esac
+	case $m in
+	bare:*) src=$work/bare.yaml m=${m#bare:} ;;
+	series:*) src=$work/series-libxl.yaml m=${m#series:} ;;
+	esac
 	sed "$m" "$src" >"$work/mutant.yaml"
 	if cmp -s "$src" "$work/mutant.yaml"; then
 		bad "mutant $m" "the mutation changed nothing"

@@ -29,6 +29,7 @@ Suite *blob_suite(void);
 Suite *diag_suite(void);
 Suite *dtgen_suite(void);
 Suite *dtgen_xen_suite(void);
+Suite *dts_write_suite(void);
 Suite *hostdt_query_suite(void);
 Suite *idalloc_suite(void);
 Suite *map_read_suite(void);

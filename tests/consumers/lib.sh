@@ -58,6 +58,9 @@ gen_one() {
 		--viommu-reg) reg=$a ;;
 		esac
 		[[ $a == --no-viommu-node ]] && kind=nonode
+		# Outputs for a builder or another Xen ABI go through Xen's
+		# own code and the series' oracle instead (xen.sh, oracles.sh).
+		[[ $a == --builder || $a == --xen-abi ]] && return 0
 		prev=$a
 	done
 	if ! "$tool" --host "$host" --partial "$partial" -o "$out" "$@" \

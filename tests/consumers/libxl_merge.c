@@ -10,11 +10,14 @@
  * in order, except xen,path, xen,reg and xen,force-assign-without-iommu,
  * which Xen's dom0less builder strips) into BASE, the guest tree the
  * toolstack built (its GIC has phandle 65000), as libxl's copy_partial_fdt()
- * and dom0less do.  With PHANDLE, also adds the vIOMMU node that libxl
+ * and dom0less do.  A partial whose /gic placeholder has a phandle of its
+ * own (a dtc label, as dom0less partials write it) gets it for the guest's
+ * GIC, as Xen's dom0less builder does (kinfo->phandle_gic).  With PHANDLE,
+ * also adds the vIOMMU node that libxl
  * (viommu = "smmuv3") and dom0less make themselves, at the root:
  *   iommu@BASE { compatible = "arm,smmu-v3"; reg = <0 BASE 0 SIZE>;
  *     phandle = <PHANDLE>; #iommu-cells = <1>; interrupt-names = "combined";
- *     interrupt-parent = <0xfde8>; interrupts = <0 SPI-32 0xf04>; }
+ *     interrupt-parent = <GIC>; interrupts = <0 SPI-32 0xf04>; }
  *
  *   libxl_merge check MERGED.dtb PARTIAL.dtb PHANDLE
  *
@@ -116,8 +119,27 @@ static int copy_node(void *d, int dst, const void *s, int src)
 	return err;
 }
 
+/* The guest's GIC takes the phandle of the partial's /gic placeholder. */
+static int renumber_gic(void *d, const void *part, uint32_t *gic)
+{
+	int pg = fdt_path_offset(part, "/gic"), node, err;
+	uint32_t ph = pg >= 0 ? fdt_get_phandle(part, pg) : 0;
+
+	*gic = GIC_PHANDLE;
+	if (ph == 0 || ph == GIC_PHANDLE)
+		return 0;
+	node = fdt_node_offset_by_phandle(d, GIC_PHANDLE);
+	if (node < 0)
+		return node;
+	err = fdt_setprop_u32(d, node, "phandle", ph);
+	if (!err)
+		err = fdt_setprop_u32(d, 0, "interrupt-parent", ph);
+	*gic = ph;
+	return err;
+}
+
 static int add_viommu(void *d, uint32_t phandle, uint64_t base,
-		      uint64_t size, uint32_t spi)
+		      uint64_t size, uint32_t spi, uint32_t gic)
 {
 	char name[64];
 	fdt32_t reg[4] = { cpu_to_fdt32((uint32_t)(base >> 32)),
@@ -135,7 +157,7 @@ static int add_viommu(void *d, uint32_t phandle, uint64_t base,
 	/* Last first: libfdt puts a new property before the others. */
 	err = fdt_setprop(d, node, "interrupts", irq, sizeof(irq));
 	if (!err)
-		err = fdt_setprop_u32(d, node, "interrupt-parent", GIC_PHANDLE);
+		err = fdt_setprop_u32(d, node, "interrupt-parent", gic);
 	if (!err)
 		err = fdt_setprop_string(d, node, "interrupt-names", "combined");
 	if (!err)
@@ -155,6 +177,7 @@ static int cmd_merge(int argc, char **argv)
 	void *base, *part, *d = NULL;
 	long long vbase = 0, vsize = 0;
 	unsigned long ph = 0;
+	uint32_t gic = GIC_PHANDLE;
 	long spi = 0;
 	size_t cap;
 	FILE *f;
@@ -185,6 +208,8 @@ static int cmd_merge(int argc, char **argv)
 	if (!d)
 		goto out;
 	err = fdt_open_into(base, d, (int)cap);
+	if (!err)
+		err = renumber_gic(d, part, &gic);
 	for (size_t i = 0; !err && i < sizeof(copied) / sizeof(copied[0]); i++) {
 		int src = fdt_path_offset(part, copied[i]), dst;
 
@@ -201,7 +226,7 @@ static int cmd_merge(int argc, char **argv)
 	}
 	if (!err && argc == 6)
 		err = add_viommu(d, (uint32_t)ph, (uint64_t)vbase,
-				 (uint64_t)vsize, (uint32_t)spi);
+				 (uint64_t)vsize, (uint32_t)spi, gic);
 	if (!err)
 		err = fdt_pack(d);
 	if (err) {
