@@ -7,11 +7,11 @@
 #   check-faults               output failures and in-place outputs (in CHECKS)
 #   check-allocfail            every allocation of a run made to fail (in CHECKS)
 #   check-fuzz-replay          fuzz/regressions/ and fuzz/seeds/ replayed (in CHECKS)
-#   lint-cppcheck, lint-clang-tidy, lint-shellcheck   (in LINTS)
+#   lint-cppcheck, lint-clang-tidy, lint-shellcheck, lint-deps (in LINTS)
 
 .PHONY: fuzz fuzz-build fuzz-seeds fuzz-smoke checkm check-faults \
 	check-allocfail check-fuzz-replay lint-cppcheck lint-clang-tidy \
-	lint-shellcheck
+	lint-shellcheck lint-deps
 
 # ---- fuzzing --------------------------------------------------------------
 
@@ -161,4 +161,9 @@ lint-shellcheck:
 	$(say) LINT shellcheck
 	$(Q)shellcheck -x $(SHELL_SCRIPTS)
 
-LINTS += lint-cppcheck lint-clang-tidy lint-shellcheck
+# No two files of the library call each other, directly or round a cycle.
+lint-deps: $(LIB)
+	$(say) LINT deps
+	$(Q)tests/tools/depcycle.py $(LIB_OBJS)
+
+LINTS += lint-cppcheck lint-clang-tidy lint-shellcheck lint-deps

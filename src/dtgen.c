@@ -30,12 +30,6 @@ void dtgen_opts_default(struct dtgen_opts *o)
 	o->irq_priority = GIC_IRQ_PRIORITY_ZEPHYR;
 }
 
-int dtgen_nomem(struct run *r)
-{
-	return vdt_error(r->d, VDT_ERR_NOMEM, NULL, NULL, NULL,
-			 "out of memory");
-}
-
 static int check_opts(const struct dtgen_opts *o, struct vdt_diag *d)
 {
 	if (o->vid_bits < 1 || o->vid_bits > 32)
@@ -134,30 +128,6 @@ static int warn_disabled(struct run *r, const struct device *dev,
 		if (dev->map[i].eff_length)
 			rc = warn_iommu(r, dev->map[i].iommu, path);
 	return rc;
-}
-
-void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len)
-{
-	const struct idalloc_key *k = &r->ids.keys[key];
-	char ipath[VDT_DIAG_NODE_LEN];
-
-	if (hostdt_get_path(&r->host, k->iommu, ipath, sizeof(ipath)) < 0)
-		strcpy(ipath, "?");
-	if (k->count > 1)
-		snprintf(buf, len, "%s pIDs 0x%x-0x%x", ipath, k->pid,
-			 k->pid + (k->count - 1));
-	else if (k->mask)
-		snprintf(buf, len, "%s pID 0x%x mask 0x%x", ipath, k->pid,
-			 k->mask);
-	else
-		snprintf(buf, len, "%s pID 0x%x", ipath, k->pid);
-}
-
-const char *dtgen_pinner(const struct run *r, int key)
-{
-	int tag = r->ids.keys[key].pin_tag;
-
-	return tag >= 0 ? r->map->devices[tag].node : "the lock file";
 }
 
 /* Pin the run of @key that puts @vid at @offset, for device @di. */

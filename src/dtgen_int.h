@@ -4,9 +4,10 @@
 
 /*
  * The pipeline's private state, shared by its parts: dtgen.c (reading the
- * devices, allocating, the map model), dtgen_lock.c (--lock),
+ * devices, allocating, the map model) calls dtgen_lock.c (--lock),
  * dtgen_xen.c (the rules of each Xen and builder) and dtgen_write.c
- * (writing the rewritten partial DT and the guest's view).
+ * (writing the rewritten partial DT and the guest's view); all four call
+ * dtgen_util.c, and nothing calls back up.
  */
 
 #include <stdint.h>
@@ -57,6 +58,8 @@ struct run {
 	struct viommu_gic gic;		/* the vIOMMU node's interrupt parent */
 };
 
+/* dtgen_util.c: what every part reports with. */
+
 /** dtgen_nomem - record "out of memory"; returns -VDT_ERR_NOMEM */
 int dtgen_nomem(struct run *r);
 
@@ -72,6 +75,8 @@ const char *dtgen_pinner(const struct run *r, int key);
  */
 void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len);
 
+/* dtgen_lock.c */
+
 /**
  * dtgen_apply_lock - keep the vIDs an earlier map gave to keys still present
  *
@@ -84,6 +89,8 @@ void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len);
  */
 int dtgen_apply_lock(struct run *r);
 
+/* dtgen_write.c */
+
 /**
  * dtgen_write - write the rewritten partial DT, and the guest's view when
  * asked, into @res
@@ -91,6 +98,8 @@ int dtgen_apply_lock(struct run *r);
  * returns: 0, or a negative VDT_ERR_* code
  */
 int dtgen_write(struct run *r, struct dtgen_result *res);
+
+/* dtgen_xen.c */
 
 /**
  * dtgen_builder_check - the rules of the builder that merges the partial

@@ -17,12 +17,6 @@
 
 #define FORCE_ASSIGN "xen,force-assign-without-iommu"
 
-static int nomem(struct run *r)
-{
-	return vdt_error(r->d, VDT_ERR_NOMEM, NULL, NULL, NULL,
-			 "out of memory");
-}
-
 static const char *node_path(const struct run *r, int node, char *buf,
 			     size_t len)
 {
@@ -174,10 +168,10 @@ static int index_copied(struct run *r, struct u64map *copied,
 				   strcmp(name, "aliases") == 0))
 			in = 1;
 		if (in >= 0 && u64map_put(copied, (uint64_t)node, 1) < 0)
-			rc = nomem(r);
+			rc = dtgen_nomem(r);
 		ph = fdt_get_phandle(r->pfdt, node);
 		if (ph && rc >= 0 && u64map_put(by_phandle, ph, node) < 0)
-			rc = nomem(r);
+			rc = dtgen_nomem(r);
 	}
 	return rc;
 }
@@ -351,7 +345,7 @@ static int x3_same_psid(struct run *r)
 			prev = u64map_get(&first, s->pid);
 			if (prev < 0) {
 				if (u64map_put(&first, s->pid, di) < 0)
-					rc = nomem(r);
+					rc = dtgen_nomem(r);
 				continue;
 			}
 			for (p = r->devs[prev].specs; p->pid != s->pid; p++)
@@ -436,7 +430,7 @@ static int free_phandle(struct run *r, uint32_t *out)
 	     node = fdt_next_node(r->pfdt, node, NULL)) {
 		ph = fdt_get_phandle(r->pfdt, node);
 		if (ph && u64map_put(&used, ph, 1) < 0)
-			rc = nomem(r);
+			rc = dtgen_nomem(r);
 	}
 	for (ph = 1; rc >= 0 && u64map_get(&used, ph) >= 0; ph++)
 		;

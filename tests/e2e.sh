@@ -593,13 +593,13 @@ cli_dts_labels() {
 	local ex=$fixtures/../../examples f
 	mkdir -p "$tmp/cli-dts-labels" || return
 	f=$tmp/cli-dts-labels/out
-	timeout "$tool_timeout" "$tool" --host "$ex/board.dts" \
-		--partial "$ex/guest.dts" -o "$f.dts" 2>/dev/null &&
-		timeout "$tool_timeout" "$tool" --host "$ex/board.dts" \
-			--partial "$ex/guest.dts" -o "$f.dtb" 2>/dev/null || {
+	if ! timeout "$tool_timeout" "$tool" --host "$ex/board.dts" \
+		--partial "$ex/guest.dts" -o "$f.dts" 2>/dev/null ||
+		! timeout "$tool_timeout" "$tool" --host "$ex/board.dts" \
+			--partial "$ex/guest.dts" -o "$f.dtb" 2>/dev/null; then
 		fail "the tool failed on examples/"
 		return
-	}
+	fi
 	for want in 'gic: gic {' 'interrupt-parent = <&gic>;' \
 		'iommus = <&{/passthrough/iommu@4040000} 0x0>;'; do
 		grep -qF -- "$want" "$f.dts" || {
