@@ -104,7 +104,7 @@ static void options(uint8_t b, struct dtgen_opts *o)
 
 	dtgen_opts_default(o);
 	if (b & FUZZ_OPT_IDENTITY)
-		o->policy = IDALLOC_IDENTITY;
+		o->policy = VDT_POLICY_IDENTITY;
 	o->no_viommu_node = !!(b & FUZZ_OPT_NO_NODE);
 	o->vid_bits = bits[(b >> FUZZ_OPT_BITS_SHIFT) & 3];
 	if (b & FUZZ_OPT_BASE)
@@ -121,18 +121,18 @@ static void options(uint8_t b, struct dtgen_opts *o)
 static void xen_mode(uint8_t b, struct dtgen_opts *o)
 {
 	static const struct {
-		enum dtgen_xen_abi abi;
-		enum dtgen_builder builder;
+		enum vdt_xen_abi abi;
+		enum vdt_builder builder;
 		int vpci;
 	} modes[] = {
-		{ DTGEN_ABI_NONE, DTGEN_BUILDER_NONE, 0 },
-		{ DTGEN_ABI_VSMMUV3_V3, DTGEN_BUILDER_LIBXL, 0 },
-		{ DTGEN_ABI_VSMMUV3_V3, DTGEN_BUILDER_LIBXL, 1 },
-		{ DTGEN_ABI_VSMMUV3_V3, DTGEN_BUILDER_DOM0LESS, 0 },
-		{ DTGEN_ABI_DEVID_MAP, DTGEN_BUILDER_DOM0LESS, 0 },
-		{ DTGEN_ABI_DEVID_MAP, DTGEN_BUILDER_LIBXL, 0 },
-		{ DTGEN_ABI_DEVID_MAP, DTGEN_BUILDER_NONE, 0 },
-		{ DTGEN_ABI_NONE, DTGEN_BUILDER_DOM0LESS, 0 },
+		{ VDT_ABI_NONE, VDT_BUILDER_NONE, 0 },
+		{ VDT_ABI_VSMMUV3_V3, VDT_BUILDER_LIBXL, 0 },
+		{ VDT_ABI_VSMMUV3_V3, VDT_BUILDER_LIBXL, 1 },
+		{ VDT_ABI_VSMMUV3_V3, VDT_BUILDER_DOM0LESS, 0 },
+		{ VDT_ABI_DEVID_MAP, VDT_BUILDER_DOM0LESS, 0 },
+		{ VDT_ABI_DEVID_MAP, VDT_BUILDER_LIBXL, 0 },
+		{ VDT_ABI_DEVID_MAP, VDT_BUILDER_NONE, 0 },
+		{ VDT_ABI_NONE, VDT_BUILDER_DOM0LESS, 0 },
 	};
 	int i = b % (sizeof(modes) / sizeof(modes[0]));
 
@@ -202,9 +202,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ob & FUZZ_OPT_LOCK) {
 			o.lock = &res.map;
 			o.lock_name = "lock.yaml";
-			o.policy = o.policy == IDALLOC_COMPACT ?
-					   IDALLOC_IDENTITY :
-					   IDALLOC_COMPACT;
+			o.policy = o.policy == VDT_POLICY_COMPACT ?
+					   VDT_POLICY_IDENTITY :
+					   VDT_POLICY_COMPACT;
 			if (run_once(&o, &host, &part, &res2) >= 0)
 				write_maps(&res2.map);
 			dtgen_result_free(&res2);

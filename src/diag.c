@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "export.h"
 
 void vdt_diag_init(struct vdt_diag *d)
 {
@@ -105,7 +106,7 @@ int vdt_note_format(const struct vdt_note *n, char *buf, size_t len)
 			n->prop, n->prop[0] ? ": " : "", n->text);
 }
 
-const char *vdt_strerror(int code)
+VDT_EXPORT const char *vdt_strerror(int code)
 {
 	static const char *const names[] = {
 		[VDT_ERR_NOTFOUND] = "not found",

@@ -14,17 +14,8 @@
 
 #include <stddef.h>
 
-enum vdt_err {
-	VDT_ERR_NOTFOUND = 1,	/* a search found nothing; not a failure */
-	VDT_ERR_NOMEM,		/* memory allocation failed */
-	VDT_ERR_BADDT,		/* a blob or a property is malformed */
-	VDT_ERR_INPUT,		/* the inputs contradict each other or the rules */
-	VDT_ERR_UNSUPPORTED,	/* valid input this version cannot handle */
-	VDT_ERR_CONFLICT,	/* two requests (pins, phandles) cannot both hold */
-	VDT_ERR_EXHAUSTED,	/* the vID space is full */
-	VDT_ERR_IO,		/* reading, writing or running a program failed */
-	VDT_ERR_USAGE,		/* an option value is out of range */
-};
+/* The error codes, VDT_ERR_*, are the public header's. */
+#include "../include/viommu-dtgen.h"
 
 /* Trees nested deeper than this are refused rather than walked. */
 #define VDT_MAX_DEPTH 256

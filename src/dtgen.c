@@ -18,15 +18,15 @@
 void dtgen_opts_default(struct dtgen_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->policy = IDALLOC_COMPACT;
+	o->policy = VDT_POLICY_COMPACT;
 	o->vid_base = 0;
 	o->vid_bits = 16;
 	o->viommu.phandle = VIOMMU_DEFAULT_PHANDLE;
 	o->viommu.base = VIOMMU_DEFAULT_BASE;
 	o->viommu.size = VIOMMU_DEFAULT_SIZE;
 	o->viommu.spi = VIOMMU_DEFAULT_SPI;
-	o->abi = DTGEN_ABI_DEVID_MAP;
-	o->builder = DTGEN_BUILDER_NONE;
+	o->abi = VDT_ABI_DEVID_MAP;
+	o->builder = VDT_BUILDER_NONE;
 	o->irq_priority = GIC_IRQ_PRIORITY_ZEPHYR;
 }
 
@@ -51,20 +51,20 @@ static int check_opts(const struct dtgen_opts *o, struct vdt_diag *d)
 	if (o->viommu.size == 0)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--viommu-reg size is 0");
-	if (o->vpci && (o->abi != DTGEN_ABI_VSMMUV3_V3 ||
-			o->builder != DTGEN_BUILDER_LIBXL))
+	if (o->vpci && (o->abi != VDT_ABI_VSMMUV3_V3 ||
+			o->builder != VDT_BUILDER_LIBXL))
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--vpci goes with --xen-abi vsmmuv3-v3 --builder libxl");
-	if (o->abi == DTGEN_ABI_VSMMUV3_V3 &&
-	    o->builder == DTGEN_BUILDER_NONE)
+	if (o->abi == VDT_ABI_VSMMUV3_V3 &&
+	    o->builder == VDT_BUILDER_NONE)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--xen-abi vsmmuv3-v3: Xen builds the guest tree, so --builder is libxl or dom0less (--guest-view writes the guest's tree)");
-	if (o->builder != DTGEN_BUILDER_NONE &&
+	if (o->builder != VDT_BUILDER_NONE &&
 	    o->viommu.phandle != XEN_PHANDLE_VSMMUV3)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--viommu-phandle 0x%x: the builder's vIOMMU node has phandle 0x%x",
 				 o->viommu.phandle, XEN_PHANDLE_VSMMUV3);
-	if (o->abi == DTGEN_ABI_VSMMUV3_V3 && o->lock)
+	if (o->abi == VDT_ABI_VSMMUV3_V3 && o->lock)
 		return vdt_error(d, VDT_ERR_USAGE, NULL, NULL, NULL,
 				 "--xen-abi vsmmuv3-v3: Xen picks every vSID, so there is nothing to --lock");
 	return 0;
@@ -102,14 +102,14 @@ static int warn_iommu(struct run *r, int iommu, const char *path)
 {
 	char ipath[VDT_DIAG_NODE_LEN];
 
-	if (hostdt_is_enabled(&r->host, iommu) ||
+	if (hostdt_is_enabled(r->host, iommu) ||
 	    u64map_get(&r->warned, (uint64_t)iommu) >= 0)
 		return 0;
 	if (u64map_put(&r->warned, (uint64_t)iommu, 1) < 0)
 		return dtgen_nomem(r);
-	if (hostdt_get_path(&r->host, iommu, ipath, sizeof(ipath)) < 0)
+	if (hostdt_get_path(r->host, iommu, ipath, sizeof(ipath)) < 0)
 		strcpy(ipath, "<an IOMMU with a long path>");
-	vdt_warn(r->d, r->host.file, ipath, "status",
+	vdt_warn(r->d, r->host->file, ipath, "status",
 		 "IOMMU is disabled; %s relies on it", path);
 	return 0;
 }
@@ -119,8 +119,8 @@ static int warn_disabled(struct run *r, const struct device *dev,
 {
 	int i, rc = 0;
 
-	if (!hostdt_is_enabled(&r->host, dev->host))
-		vdt_warn(r->d, r->host.file, hpath, "status",
+	if (!hostdt_is_enabled(r->host, dev->host))
+		vdt_warn(r->d, r->host->file, hpath, "status",
 			 "host node is disabled; passed through as %s", path);
 	for (i = 0; i < dev->nspecs && rc >= 0; i++)
 		rc = warn_iommu(r, dev->specs[i].iommu, path);
@@ -188,7 +188,7 @@ static int device_arrays(struct run *r, struct device *dev)
 }
 
 /*
- * Rules 2, 4 and 5 for one device: what the host says (the only source of
+ * P2, P4 and P5 (viommu-dtgen(1), ALLOCATION) for one device: what the host says (the only source of
  * physical IDs), what the partial node already says (pins, or copies that
  * must match), and whether there is an IOMMU at all.
  */
@@ -232,7 +232,7 @@ static int check_canonical(struct run *r, const char *path, const char *hpath,
 {
 	char full[VDT_DIAG_NODE_LEN];
 
-	if (hostdt_get_path(&r->host, hnode, full, sizeof(full)) < 0)
+	if (hostdt_get_path(r->host, hnode, full, sizeof(full)) < 0)
 		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile, path,
 				 "xen,path", "host paths longer than %d bytes are not supported",
 				 VDT_DIAG_NODE_LEN - 1);
@@ -276,7 +276,7 @@ static int check_isolation(struct run *r, int di, const char *path,
 				 "xen,path",
 				 "host node %s is passed through twice: also by %s",
 				 hpath, r->map->devices[other].node);
-	if (hostdt_holds_iommu(&r->host, r->devs[di].host))
+	if (hostdt_holds_iommu(r->host, r->devs[di].host))
 		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
 				 "xen,path",
 				 "host node %s is or holds an IOMMU: a guest must never own the translation hardware",
@@ -286,7 +286,39 @@ static int check_isolation(struct run *r, int di, const char *path,
 	return 0;
 }
 
-/* Rules 1 and 2 for the passthrough node @node at @path: its host node. */
+/*
+ * Error @rc, recorded about host IOMMU @iommu (or, with @iommu < 0, about
+ * the IOMMUs of a host node's "iommus"), is restated to name the guest
+ * device @di that needs it: "PARTIAL: /passthrough/DEV: xen,path: IOMMU
+ * IOMMU of host node HOST: WHERE: WHAT".
+ */
+static int blame_device(struct run *r, int di, int iommu, int rc)
+{
+	char what[VDT_DIAG_MSG_LEN], ipath[VDT_DIAG_NODE_LEN];
+	const char *pnode = r->map->devices[di].node;
+	const char *host = r->map->devices[di].host;
+	struct vdt_note w = r->d->error;
+
+	if (rc == -VDT_ERR_NOMEM || r->d->code == 0 || !pnode || !host)
+		return rc;
+	if (iommu >= 0 &&
+	    hostdt_get_path(r->host, iommu, ipath, sizeof(ipath)) < 0)
+		snprintf(ipath, sizeof(ipath), "<node at offset %d>", iommu);
+	/* WHERE: the error's node (unless named already) and property. */
+	w.file[0] = '\0';
+	if (strcmp(w.node, iommu >= 0 ? ipath : host) == 0)
+		w.node[0] = '\0';
+	vdt_note_format(&w, what, sizeof(what));
+	r->d->code = 0;		/* this error replaces the first */
+	if (iommu >= 0)
+		return vdt_error(r->d, -rc, r->pfile, pnode, "xen,path",
+				 "IOMMU %s of host node %s: %s", ipath, host,
+				 what);
+	return vdt_error(r->d, -rc, r->pfile, pnode, "xen,path",
+			 "host node %s: %s", host, what);
+}
+
+/* P1 and P2 for the passthrough node @node at @path: its host node. */
 static int read_device(struct run *r, int node, const char *path)
 {
 	int di = r->ndevs, i, hnode, rc;
@@ -308,21 +340,21 @@ static int read_device(struct run *r, int node, const char *path)
 	    u64map_put(&r->dev_by_offset, (uint64_t)node, di) < 0)
 		return dtgen_nomem(r);
 
-	hnode = hostdt_node_by_path(&r->host, hpath);
+	hnode = hostdt_node_by_path(r->host, hpath);
 	if (hnode < 0)
 		return vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path,
 				 "xen,path", "host node %s not found in %s",
-				 hpath, r->host.file);
+				 hpath, r->host->file);
 	dev->host = hnode;
 	rc = check_canonical(r, path, hpath, hnode);
 	if (rc >= 0)
 		rc = check_isolation(r, di, path, hpath);
 	if (rc < 0)
 		return rc;
-	dev->nspecs = hostdt_iommus(&r->host, hnode, &dev->specs, r->d);
+	dev->nspecs = hostdt_iommus(r->host, hnode, &dev->specs, r->d);
 	if (dev->nspecs < 0)
-		return dev->nspecs;
-	dev->nmap = hostdt_iommu_map(&r->host, hnode, &dev->map, &mask, r->d);
+		return blame_device(r, di, -1, dev->nspecs);
+	dev->nmap = hostdt_iommu_map(r->host, hnode, &dev->map, &mask, r->d);
 	if (dev->nmap < 0)
 		return dev->nmap;
 	rc = device_arrays(r, dev);
@@ -332,7 +364,7 @@ static int read_device(struct run *r, int node, const char *path)
 		return rc;
 	w.file = r->pfile;
 	w.node = path;
-	w.hostfile = r->host.file;
+	w.hostfile = r->host->file;
 	w.host = hpath;
 	rc = read_partial_side(r, dev, &w);
 	/* Every reachable map entry is a range for the allocator. */
@@ -361,7 +393,7 @@ static int unique_path(struct run *r, const char *path)
 	return 0;
 }
 
-/* Rule 1: every node below /passthrough, at any depth, with xen,path. */
+/* P1: every node below /passthrough, at any depth, with xen,path. */
 static int walk_passthrough(struct run *r)
 {
 	size_t plen[VDT_MAX_DEPTH + 1];
@@ -431,13 +463,13 @@ static int range_conflict(struct run *r, int da, int db)
 				goto found;
 		}
 	}
-	return vdt_error(r->d, VDT_ERR_CONFLICT, r->host.file,
+	return vdt_error(r->d, VDT_ERR_CONFLICT, r->host->file,
 			 r->map->devices[db].host, "iommu-map",
 			 "overlaps the iommu-map of %s",
 			 r->map->devices[da].host);
 found:
-	hostdt_get_path(&r->host, x->iommu, ipath, sizeof(ipath));
-	return vdt_error(r->d, VDT_ERR_CONFLICT, r->host.file,
+	hostdt_get_path(r->host, x->iommu, ipath, sizeof(ipath));
+	return vdt_error(r->d, VDT_ERR_CONFLICT, r->host->file,
 			 r->map->devices[db].host, "iommu-map",
 			 "pIDs 0x%x-0x%x on %s overlap pIDs 0x%x-0x%x of %s without being the same range",
 			 y->pid_base, y->pid_base + (y->eff_length - 1), ipath,
@@ -445,7 +477,7 @@ found:
 			 r->map->devices[da].host);
 }
 
-/* Rule 6: keys in document order, and the partial DT's pins. */
+/* P6: keys in document order, and the partial DT's pins. */
 static int make_keys(struct run *r)
 {
 	struct device *dev;
@@ -497,7 +529,7 @@ static int make_keys(struct run *r)
 	return rc < 0 ? rc : 0;
 }
 
-/* Rule 7: allocation, with exhaustion naming the device left out. */
+/* P7: allocation, with exhaustion naming the device left out. */
 static int allocate(struct run *r)
 {
 	char what[VDT_DIAG_NODE_LEN];
@@ -534,8 +566,9 @@ static int cmp_entry_vid(const void *a, const void *b)
 	return x->vid < y->vid ? -1 : x->vid > y->vid;
 }
 
-/* The map's IOMMU index for host node @iommu, added on first use. */
-static int map_iommu(struct run *r, struct u64map *seen, int iommu)
+/* The map's IOMMU index for host node @iommu, which device @di needs,
+ * added on first use. */
+static int map_iommu(struct run *r, struct u64map *seen, int iommu, int di)
 {
 	char path[VDT_DIAG_NODE_LEN];
 	struct vmap_iommu *mi;
@@ -545,13 +578,13 @@ static int map_iommu(struct run *r, struct u64map *seen, int iommu)
 		return i;
 	i = r->map->niommus;
 	mi = &r->map->iommus[i];
-	if (hostdt_get_path(&r->host, iommu, path, sizeof(path)) < 0)
-		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->host.file, NULL,
+	if (hostdt_get_path(r->host, iommu, path, sizeof(path)) < 0)
+		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->host->file, NULL,
 				 NULL, "an IOMMU's path is longer than %d bytes",
 				 VDT_DIAG_NODE_LEN - 1);
-	rc = hostdt_reg_base(&r->host, iommu, &mi->base, r->d);
+	rc = hostdt_iommu_base(r->host, iommu, &mi->base, r->d);
 	if (rc < 0)
-		return rc;
+		return blame_device(r, di, iommu, rc);
 	mi->path = dup_str(path);
 	r->map->niommus++;	/* from here vmap_free() owns the path */
 	if (!mi->path || u64map_put(seen, (uint64_t)iommu, i) < 0)
@@ -617,7 +650,8 @@ static int build_map(struct run *r)
 		e->count = r->ids.keys[k].count;
 		e->pid = r->ids.keys[k].pid;
 		e->mask = r->ids.keys[k].mask;
-		e->iommu = rc = map_iommu(r, &seen, r->ids.keys[k].iommu);
+		e->iommu = rc = map_iommu(r, &seen, r->ids.keys[k].iommu,
+					  r->ids.keys[k].tag);
 		e->devs = malloc(((size_t)e->ndevs + 1) * sizeof(*e->devs));
 		e->ndevs = 0;
 		if (!e->devs)
@@ -689,7 +723,8 @@ static int build_series_map(struct run *r)
 			e->vid = dev->vids[i];
 			e->count = 1;
 			e->pid = dev->specs[i].pid;
-			e->iommu = rc = map_iommu(r, &seen, dev->specs[i].iommu);
+			e->iommu = rc = map_iommu(r, &seen, dev->specs[i].iommu,
+						  di);
 			e->devs = malloc(sizeof(*e->devs));
 			if (!e->devs) {
 				rc = dtgen_nomem(r);
@@ -777,7 +812,7 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 				 "a vIOMMU node must be a child of /passthrough, without children of its own");
 	/* The guest's view carries a node wherever the guest has a vIOMMU. */
 	return r->emit_node || (r->o->guest_view &&
-				r->o->abi != DTGEN_ABI_NONE) ?
+				r->o->abi != VDT_ABI_NONE) ?
 		       check_viommu_name(r) : 0;
 }
 
@@ -803,7 +838,6 @@ static void run_free(struct run *r)
 	u64map_free(&r->dev_by_offset);
 	u64map_free(&r->dev_by_host);
 	u64map_free(&r->dev_by_path);
-	hostdt_close(&r->host);
 }
 
 /*
@@ -826,31 +860,63 @@ static int align_blob(struct dtgen_blob *b, void **copy, struct vdt_diag *d)
 }
 
 static int run_aligned(const struct dtgen_opts *o,
-		       const struct dtgen_blob *host,
+		       const struct hostdt *host,
 		       const struct dtgen_blob *partial,
 		       struct dtgen_result *res, struct vdt_diag *d);
+
+int dtgen_host_open(struct hostdt *h, const struct dtgen_blob *host,
+		    void **copy, struct vdt_diag *d)
+{
+	struct dtgen_blob b = *host;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	rc = align_blob(&b, copy, d);
+	if (rc >= 0)
+		rc = hostdt_open(h, b.data, b.size, b.name, d);
+	if (rc < 0) {
+		free(*copy);
+		*copy = NULL;
+	}
+	return rc;
+}
+
+int dtgen_run_host(const struct dtgen_opts *o, const struct hostdt *host,
+		   const struct dtgen_blob *partial, struct dtgen_result *res,
+		   struct vdt_diag *d)
+{
+	struct dtgen_blob p = *partial;
+	void *pcopy = NULL;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = align_blob(&p, &pcopy, d);
+	if (rc >= 0)
+		rc = run_aligned(o, host, &p, res, d);
+	free(pcopy);
+	return rc;
+}
 
 int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	      const struct dtgen_blob *partial, struct dtgen_result *res,
 	      struct vdt_diag *d)
 {
-	struct dtgen_blob h = *host, p = *partial;
-	void *hcopy = NULL, *pcopy = NULL;
+	struct hostdt h;
+	void *hcopy = NULL;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	rc = align_blob(&h, &hcopy, d);
-	if (rc >= 0)
-		rc = align_blob(&p, &pcopy, d);
-	if (rc >= 0)
-		rc = run_aligned(o, &h, &p, res, d);
+	rc = dtgen_host_open(&h, host, &hcopy, d);
+	if (rc < 0)
+		return rc;
+	rc = dtgen_run_host(o, &h, partial, res, d);
+	hostdt_close(&h);
 	free(hcopy);
-	free(pcopy);
 	return rc;
 }
 
 static int run_aligned(const struct dtgen_opts *o,
-		       const struct dtgen_blob *host,
+		       const struct hostdt *host,
 		       const struct dtgen_blob *partial,
 		       struct dtgen_result *res, struct vdt_diag *d)
 {
@@ -863,6 +929,7 @@ static int run_aligned(const struct dtgen_opts *o,
 	r.pfdt = partial->data;
 	r.pfile = partial->name;
 	r.map = &res->map;
+	r.host = host;
 	u64map_init(&r.warned);
 	u64map_init(&r.dev_by_offset);
 	u64map_init(&r.dev_by_host);
@@ -878,20 +945,18 @@ static int run_aligned(const struct dtgen_opts *o,
 	res->map.vid_bits = o->vid_bits;
 	res->map.vid_base = o->vid_base;
 
-	r.emit_node = o->abi == DTGEN_ABI_DEVID_MAP &&
-		      o->builder == DTGEN_BUILDER_NONE && !o->no_viommu_node;
+	r.emit_node = o->abi == VDT_ABI_DEVID_MAP &&
+		      o->builder == VDT_BUILDER_NONE && !o->no_viommu_node;
 	rc = open_partial(&r, partial);
-	if (rc >= 0)
-		rc = hostdt_open(&r.host, host->data, host->size, host->name, d);
 	if (rc >= 0)
 		rc = walk_passthrough(&r);
 	if (rc >= 0)
 		rc = dtgen_builder_check(&r);
-	if (rc >= 0 && o->abi == DTGEN_ABI_DEVID_MAP)
+	if (rc >= 0 && o->abi == VDT_ABI_DEVID_MAP)
 		rc = allocate_vids(&r);
-	if (rc >= 0 && o->abi == DTGEN_ABI_VSMMUV3_V3)
+	if (rc >= 0 && o->abi == VDT_ABI_VSMMUV3_V3)
 		rc = dtgen_series(&r);
-	if (rc >= 0 && o->abi == DTGEN_ABI_VSMMUV3_V3)
+	if (rc >= 0 && o->abi == VDT_ABI_VSMMUV3_V3)
 		rc = build_series_map(&r);
 	if (rc >= 0)
 		rc = dtgen_find_gic(&r);

@@ -12,29 +12,18 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "hostdt_query.h"
 #include "idalloc.h"
 #include "viommu_node.h"
 #include "vmap.h"
 
-#define DTGEN_VERSION "0.1.0"
+#define DTGEN_VERSION VDT_VERSION_STRING
 
-/* Who allocates the vIDs: the Xen in front of the user (viommu-dtgen(1),
- * WHICH XEN?). */
-enum dtgen_xen_abi {
-	DTGEN_ABI_DEVID_MAP,	/* the 2022 proposal: this tool, map to Xen */
-	DTGEN_ABI_NONE,		/* released Xen: guests get no IOMMU */
-	DTGEN_ABI_VSMMUV3_V3,	/* the vSMMUv3 series v3: Xen, from pSIDs */
-};
-
-/* Who merges the partial DT into the guest's tree. */
-enum dtgen_builder {
-	DTGEN_BUILDER_NONE,	/* nobody: the output is the guest's tree */
-	DTGEN_BUILDER_LIBXL,	/* xl's device_tree= */
-	DTGEN_BUILDER_DOM0LESS,	/* Xen's dom0less builder */
-};
+/* enum vdt_policy, vdt_xen_abi, vdt_builder: the public header's
+ * (viommu-dtgen(1), ALLOCATION and WHICH XEN?). */
 
 struct dtgen_opts {
-	enum idalloc_policy policy;
+	enum vdt_policy policy;
 	uint32_t vid_base;		/* lowest vID handed out */
 	unsigned int vid_bits;		/* vID space is [vid_base, 2^vid_bits) */
 	struct viommu_params viommu;
@@ -43,8 +32,8 @@ struct dtgen_opts {
 	int nallow;
 	const struct vmap *lock;	/* an earlier map whose vIDs are kept, or NULL */
 	const char *lock_name;		/* its file name, for messages */
-	enum dtgen_xen_abi abi;
-	enum dtgen_builder builder;
+	enum vdt_xen_abi abi;
+	enum vdt_builder builder;
 	int vpci;			/* the series' libxl asks for 0x1000 vSIDs first */
 	uint32_t irq_priority;		/* 4th cell of a 4-cell GIC interrupt */
 	int guest_view;			/* also write the guest's view */
@@ -93,6 +82,28 @@ void dtgen_opts_default(struct dtgen_opts *o);
 int dtgen_run(const struct dtgen_opts *o, const struct dtgen_blob *host,
 	      const struct dtgen_blob *partial, struct dtgen_result *res,
 	      struct vdt_diag *d);
+
+/**
+ * dtgen_host_open - check and index a host DT for dtgen_run_host()
+ * @h: filled on success; release with hostdt_close(), then free(*@copy)
+ * @host: the blob; it must stay valid while @h is used, unless it was
+ *	copied (an unaligned blob is: *@copy then owns the copy)
+ * @copy: receives NULL or the aligned copy
+ *
+ * returns: 0, or -VDT_ERR_BADDT or -VDT_ERR_NOMEM
+ */
+int dtgen_host_open(struct hostdt *h, const struct dtgen_blob *host,
+		    void **copy, struct vdt_diag *d);
+
+/**
+ * dtgen_run_host - dtgen_run() against a host opened once; @host is only
+ * read, so many runs may use it
+ *
+ * returns: as dtgen_run()
+ */
+int dtgen_run_host(const struct dtgen_opts *o, const struct hostdt *host,
+		   const struct dtgen_blob *partial, struct dtgen_result *res,
+		   struct vdt_diag *d);
 
 /** dtgen_result_free - release a result; it is left empty */
 void dtgen_result_free(struct dtgen_result *res);

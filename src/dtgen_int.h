@@ -40,7 +40,7 @@ struct run {
 	const struct dtgen_opts *o;
 	const void *pfdt;		/* the partial DT */
 	const char *pfile;
-	struct hostdt host;
+	const struct hostdt *host;	/* the open host tree, only read */
 	int passthrough;		/* offset of /passthrough */
 	int viommu_node;		/* earlier run's vIOMMU node, or < 0 */
 	struct device *devs;		/* document order */

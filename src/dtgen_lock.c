@@ -22,7 +22,7 @@ static const char *lock_user(const struct vmap *lk, const struct vmap_entry *e)
 static int lock_key(const struct run *r, const struct vmap_entry *e,
 		    uint32_t *offset)
 {
-	int iommu = hostdt_node_by_path(&r->host,
+	int iommu = hostdt_node_by_path(r->host,
 					r->o->lock->iommus[e->iommu].path);
 
 	*offset = 0;

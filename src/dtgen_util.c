@@ -21,7 +21,7 @@ void dtgen_key_desc(const struct run *r, int key, char *buf, size_t len)
 	const struct idalloc_key *k = &r->ids.keys[key];
 	char ipath[VDT_DIAG_NODE_LEN];
 
-	if (hostdt_get_path(&r->host, k->iommu, ipath, sizeof(ipath)) < 0)
+	if (hostdt_get_path(r->host, k->iommu, ipath, sizeof(ipath)) < 0)
 		strcpy(ipath, "?");
 	if (k->count > 1)
 		snprintf(buf, len, "%s pIDs 0x%x-0x%x", ipath, k->pid,

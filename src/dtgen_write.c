@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Writing the rewritten partial DT: rules 3 and 8 of the pipeline, and the
+ * Writing the rewritten partial DT: P3 and P8 of viommu-dtgen(1), and the
  * iommu-map rewriting.  The partial DT is copied with libfdt's sequential-
  * write API in one pass (editing in place would move the rest of the blob
  * at every device), in a buffer grown on -FDT_ERR_NOSPACE as libxl's FDT()
@@ -73,7 +73,7 @@ static int write_mask(const struct run *r, void *out, const struct device *dev)
 
 	if (hostdt_map_live(dev->map, dev->nmap) == 0)
 		return 0;
-	p = fdt_getprop(r->host.fdt, dev->host, "iommu-map-mask", &len);
+	p = fdt_getprop(r->host->fdt, dev->host, "iommu-map-mask", &len);
 	return p ? fdt_property(out, "iommu-map-mask", p, len) : 0;
 }
 
@@ -265,17 +265,17 @@ static int write_view(struct run *r, const struct view *v, uint32_t *vids,
 
 int dtgen_write(struct run *r, struct dtgen_result *res)
 {
-	enum dtgen_xen_abi abi = r->o->abi;
+	enum vdt_xen_abi abi = r->o->abi;
 	/* The output: what the builder reads. */
 	const struct view out = {
 		.node = r->emit_node,
-		.strip = abi == DTGEN_ABI_NONE,
-		.pids = abi == DTGEN_ABI_VSMMUV3_V3,
+		.strip = abi == VDT_ABI_NONE,
+		.pids = abi == VDT_ABI_VSMMUV3_V3,
 	};
 	/* The guest's view: vIDs in place, and the node its builder makes. */
 	const struct view guest = {
-		.node = abi != DTGEN_ABI_NONE,
-		.strip = abi == DTGEN_ABI_NONE,
+		.node = abi != VDT_ABI_NONE,
+		.strip = abi == VDT_ABI_NONE,
 	};
 	uint32_t *vids;
 	int di, most = 0, rc;

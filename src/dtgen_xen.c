@@ -57,7 +57,7 @@ static int b2_reg_path(struct run *r)
 {
 	char path[VDT_DIAG_NODE_LEN];
 	int node, depth = 0, reg, xpath, force;
-	int dom0less = r->o->builder == DTGEN_BUILDER_DOM0LESS;
+	int dom0less = r->o->builder == VDT_BUILDER_DOM0LESS;
 
 	for (node = r->passthrough; node >= 0 && depth >= 0;
 	     node = fdt_next_node(r->pfdt, node, &depth)) {
@@ -87,7 +87,7 @@ static int b2_reg_path(struct run *r)
 static const char *iommu_path(const struct run *r, int iommu, char *buf,
 			      size_t len)
 {
-	if (hostdt_get_path(&r->host, iommu, buf, len) < 0)
+	if (hostdt_get_path(r->host, iommu, buf, len) < 0)
 		snprintf(buf, len, "<an IOMMU with a long path>");
 	return buf;
 }
@@ -109,7 +109,7 @@ static int b3_host_iommus(struct run *r)
 			why = "has no iommus";
 		for (i = 0; i < dev->nspecs && !why; i++) {
 			iommu = dev->specs[i].iommu;
-			if (!hostdt_is_enabled(&r->host, iommu))
+			if (!hostdt_is_enabled(r->host, iommu))
 				why = "is behind a disabled IOMMU,";
 			else if (iommu != dev->specs[0].iommu)
 				why = "is behind two IOMMUs (Xen takes one per device),";
@@ -183,7 +183,7 @@ static int b5_copied_refs(struct run *r)
 {
 	char path[VDT_DIAG_NODE_LEN], tpath[VDT_DIAG_NODE_LEN];
 	int gic = fdt_subnode_offset(r->pfdt, 0, "gic");
-	int libxl = r->o->builder == DTGEN_BUILDER_LIBXL;
+	int libxl = r->o->builder == VDT_BUILDER_LIBXL;
 	struct u64map copied, by_phandle;
 	int node, target, len, rc;
 	const fdt32_t *p;
@@ -210,9 +210,11 @@ static int b5_copied_refs(struct run *r)
 						       sizeof(tpath)) :
 					    "no node",
 			  libxl ? "libxl" : "Xen's dom0less builder");
-		vdt_hint(r->d, libxl ?
-				       "under libxl, write interrupt-parent = <0xfde8> (libxl's GIC), or none: the guest's root names the GIC" :
-				       "under dom0less, name the /gic placeholder: interrupt-parent = <&gic>");
+		if (libxl)
+			vdt_hint(r->d, "under libxl, write interrupt-parent = <0x%x> (libxl's GIC), or none: the guest's root names the GIC",
+				 XEN_PHANDLE_GIC);
+		else
+			vdt_hint(r->d, "under dom0less, name the /gic placeholder: interrupt-parent = <&gic>");
 		rc = -VDT_ERR_INPUT;
 	}
 	u64map_free(&copied);
@@ -225,9 +227,9 @@ int dtgen_builder_check(struct run *r)
 	int rc;
 
 	rc = b2_reg_path(r);
-	if (rc >= 0 && r->o->builder != DTGEN_BUILDER_NONE)
+	if (rc >= 0 && r->o->builder != VDT_BUILDER_NONE)
 		rc = b5_copied_refs(r);
-	if (rc < 0 || r->o->builder != DTGEN_BUILDER_DOM0LESS)
+	if (rc < 0 || r->o->builder != VDT_BUILDER_DOM0LESS)
 		return rc;
 	rc = b1_phandles(r);
 	if (rc >= 0)
@@ -244,7 +246,7 @@ static int x1_x2_smmuv3(struct run *r, int di, int i)
 	const struct hostdt_spec *s = &r->devs[di].specs[i];
 	char ipath[VDT_DIAG_NODE_LEN];
 
-	if (fdt_node_check_compatible(r->host.fdt, s->iommu,
+	if (fdt_node_check_compatible(r->host->fdt, s->iommu,
 				      XEN_VSMMUV3_COMPATIBLE) != 0)
 		return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile,
 				 r->map->devices[di].node, "xen,path",
@@ -262,7 +264,7 @@ static int x1_x2_smmuv3(struct run *r, int di, int i)
 /* X4: the series' libxl translates direct children of /passthrough only. */
 static int x4_libxl_depth(struct run *r, int di)
 {
-	if (r->o->builder != DTGEN_BUILDER_LIBXL || !r->devs[di].nested ||
+	if (r->o->builder != VDT_BUILDER_LIBXL || !r->devs[di].nested ||
 	    r->devs[di].nspecs == 0)
 		return 0;
 	vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile, r->map->devices[di].node,
@@ -473,9 +475,9 @@ int dtgen_find_gic(struct run *r)
 	r->gic.cells = 3;
 	r->gic.priority = r->o->irq_priority;
 	r->gic_node = -1;
-	if (r->o->builder == DTGEN_BUILDER_LIBXL ||
+	if (r->o->builder == VDT_BUILDER_LIBXL ||
 	    !(r->emit_node || (r->o->guest_view &&
-			       r->o->abi != DTGEN_ABI_NONE)))
+			       r->o->abi != VDT_ABI_NONE)))
 		return 0;
 	r->gic_node = fdt_subnode_offset(r->pfdt, 0, "gic");
 	if (r->gic_node < 0 && first_interrupt_parent(r, &ph))

@@ -9,6 +9,7 @@
 #include "blob.h"
 #include "hostdt_query.h"
 #include "span.h"
+#include "xen_abi.h"
 
 static int node_index(const struct hostdt *h, int node)
 {
@@ -410,13 +411,13 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 	if (!p)
 		return 0;
 	path_or_marker(h, node, npath, sizeof(npath));
-	if (len % 16 != 0)
+	if (len % DT_ID_MAP_LEN != 0)
 		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommu-map",
 				 "length %d is not a multiple of 4 cells", len);
 	r = read_map_mask(h, node, npath, mask, d);
 	if (r < 0 || len == 0)
 		return r;
-	n = len / 16;
+	n = len / DT_ID_MAP_LEN;
 	e = calloc((size_t)n, sizeof(*e));
 	if (!e)
 		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommu-map",
@@ -549,11 +550,25 @@ static int translate_up(const struct hostdt *h, int bus, uint64_t *addr,
 			 (unsigned long long)*addr);
 }
 
+/* Translate @addr, an address on @bus, up to a CPU physical address. */
+static int to_cpu(const struct hostdt *h, int bus, uint64_t *addr,
+		  struct vdt_diag *d)
+{
+	int r;
+
+	for (; hostdt_parent(h, bus) >= 0; bus = hostdt_parent(h, bus)) {
+		r = translate_up(h, bus, addr, d);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
 		    struct vdt_diag *d)
 {
 	char npath[VDT_DIAG_NODE_LEN];
-	int parent, ac, sc, len, r, bus;
+	int parent, ac, sc, len, r;
 	const fdt32_t *p;
 	uint64_t addr;
 
@@ -570,12 +585,48 @@ int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
 		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
 				 p ? "shorter than one address" : "missing");
 	addr = read_cells(p, ac);
-	for (bus = parent; hostdt_parent(h, bus) >= 0;
-	     bus = hostdt_parent(h, bus)) {
-		r = translate_up(h, bus, &addr, d);
-		if (r < 0)
-			return r;
-	}
+	r = to_cpu(h, parent, &addr, d);
+	if (r < 0)
+		return r;
 	*base = addr;
 	return 0;
+}
+
+int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
+		      struct vdt_diag *d)
+{
+	char npath[VDT_DIAG_NODE_LEN];
+	int parent, cac, csc, pac, psc, len, r, child;
+	const fdt32_t *p;
+	uint64_t addr;
+
+	if (fdt_getprop(h->fdt, iommu, "reg", NULL))
+		return hostdt_reg_base(h, iommu, base, d);
+	path_or_marker(h, iommu, npath, sizeof(npath));
+	parent = hostdt_parent(h, iommu);
+	p = fdt_getprop(h->fdt, iommu, "ranges", &len);
+	if (p && len > 0 && parent >= 0) {
+		/* The parent-bus address of the first range. */
+		r = bus_cells(h, iommu, npath, &cac, &csc, d);
+		if (r >= 0)
+			r = bus_cells(h, parent, npath, &pac, &psc, d);
+		if (r < 0)
+			return r;
+		if (len < (cac + pac + csc) * 4)
+			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
+					 "ranges",
+					 "length %d is shorter than one entry of %d cells",
+					 len, cac + pac + csc);
+		addr = read_cells(p + cac, pac);
+		r = to_cpu(h, parent, &addr, d);
+		if (r < 0)
+			return r;
+		*base = addr;
+		return 0;
+	}
+	fdt_for_each_subnode(child, h->fdt, iommu)
+		if (fdt_getprop(h->fdt, child, "reg", NULL))
+			return hostdt_reg_base(h, child, base, d);
+	return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
+			 "missing, and the IOMMU has no ranges and no child with a reg to take its address from");
 }

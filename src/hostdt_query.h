@@ -182,4 +182,22 @@ int hostdt_map_live(const struct hostdt_map_entry *map, int n);
 int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
 		    struct vdt_diag *d);
 
+/**
+ * hostdt_iommu_base - the CPU physical address that identifies IOMMU @iommu
+ * @base: receives it
+ *
+ * An IOMMU with a "reg" of its own is identified by it (hostdt_reg_base()).
+ * One without (Qualcomm's qcom,msm-iommu-v1, whose registers are in its
+ * iommu-ctx children) by the address it decodes: the parent-bus address of
+ * its first "ranges" entry, translated like a "reg", or else the "reg" of
+ * its first child that has one, translated through the IOMMU's "ranges".
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_BADDT, for none of the three, or as hostdt_reg_base()
+ *	-VDT_ERR_UNSUPPORTED, as hostdt_reg_base()
+ */
+int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
+		      struct vdt_diag *d);
+
 #endif /* VIOMMU_DTGEN_HOSTDT_QUERY_H */

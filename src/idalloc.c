@@ -303,13 +303,13 @@ static int64_t lowest_free(struct idalloc *a, uint32_t n)
 	return -VDT_ERR_EXHAUSTED;
 }
 
-int idalloc_assign(struct idalloc *a, enum idalloc_policy policy, int *failed)
+int idalloc_assign(struct idalloc *a, enum vdt_policy policy, int *failed)
 {
 	struct idalloc_key *k;
 	int64_t vid;
 	int i, r;
 
-	for (i = 0; policy == IDALLOC_IDENTITY && i < a->nkeys; i++) {
+	for (i = 0; policy == VDT_POLICY_IDENTITY && i < a->nkeys; i++) {
 		k = &a->keys[i];
 		if (k->state != IDALLOC_FREE || !fits(a, k->pid, k->count) ||
 		    first_taken(a, k->pid, k->count, -1) >= 0)

@@ -24,15 +24,12 @@
 
 #include <stdint.h>
 
+#include "diag.h"
+
 #include "u64map.h"
 
 /* The most IDs all keys may cover together. */
 #define IDALLOC_MAX_IDS (1u << 20)
-
-enum idalloc_policy {
-	IDALLOC_COMPACT,	/* lowest free run, in key order */
-	IDALLOC_IDENTITY,	/* vID = pID where possible, then compact */
-};
 
 enum idalloc_state {
 	IDALLOC_FREE,		/* no vID yet */
@@ -186,6 +183,6 @@ int idalloc_pin(struct idalloc *a, int key, uint32_t vid, int tag);
  *	-VDT_ERR_EXHAUSTED, if the space ran out
  *	-VDT_ERR_NOMEM
  */
-int idalloc_assign(struct idalloc *a, enum idalloc_policy policy, int *failed);
+int idalloc_assign(struct idalloc *a, enum vdt_policy policy, int *failed);
 
 #endif /* VIOMMU_DTGEN_IDALLOC_H */

@@ -646,9 +646,9 @@ static int top_field(struct rd *r, int key, const char *where, void *ctx)
 		if (rc < 0 || !s)	/* read_str() sets s when it succeeds */
 			return rc < 0 ? rc : nomem(r);
 		if (strcmp(s, "compact") == 0)
-			m->policy = IDALLOC_COMPACT;
+			m->policy = VDT_POLICY_COMPACT;
 		else if (strcmp(s, "identity") == 0)
-			m->policy = IDALLOC_IDENTITY;
+			m->policy = VDT_POLICY_IDENTITY;
 		else
 			rc = ERR(r, "%s: expected compact or identity", where);
 		free(s);

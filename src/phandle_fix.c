@@ -52,7 +52,8 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 			  blob_path(fdt, node, path, sizeof(path)),
 			  "phandle",
 			  "0x%x is in Xen's reserved range (65000 and up)", ph);
-		vdt_hint(d, "a partial device tree's own phandles must stay below 65000 (0xfde8)");
+		vdt_hint(d, "a partial device tree's own phandles must stay below %u (0x%x)",
+			 XEN_PHANDLE_MIN, XEN_PHANDLE_MIN);
 		return -VDT_ERR_CONFLICT;
 	}
 	return 0;
@@ -274,7 +275,7 @@ int phandle_fix_read_iommu_map(const void *fdt, int node,
 	p = fdt_getprop(fdt, node, "iommu-map", &len);
 	if (!p)
 		return PFIX_ABSENT;
-	if (len % 16 != 0 || len == 0)
+	if (len % DT_ID_MAP_LEN != 0 || len == 0)
 		return vdt_error(d, VDT_ERR_BADDT, w->file, w->node,
 				 "iommu-map",
 				 "length %d is not a positive multiple of 4 cells",
@@ -285,9 +286,9 @@ int phandle_fix_read_iommu_map(const void *fdt, int node,
 				 "host node %s has no iommu-map, so none can be given here",
 				 w->host);
 	if (fdt32_to_cpu(p[1]) == viommu_phandle)
-		return read_map_pins(p, len / 16, viommu_phandle, map, nmap,
+		return read_map_pins(p, len / DT_ID_MAP_LEN, viommu_phandle, map, nmap,
 				     pins, w, d);
-	return check_map_copy(p, len / 16, map, nmap, w, d);
+	return check_map_copy(p, len / DT_ID_MAP_LEN, map, nmap, w, d);
 }
 
 int phandle_fix_read_lopper(const void *fdt, int node,
@@ -326,7 +327,7 @@ int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
 	fdt32_t *cells;
 	void *p;
 
-	r = fdt_property_placeholder(fdt, "iommu-map", 16 * n, &p);
+	r = fdt_property_placeholder(fdt, "iommu-map", DT_ID_MAP_LEN * n, &p);
 	if (r < 0)
 		return r;
 	cells = p;

@@ -163,11 +163,15 @@ static void help(void)
 	       "  --max-input-size N       refuse inputs larger than N bytes (default 64 MiB)\n"
 	       "  --policy POLICY          compact (default) or identity\n"
 	       "  --vid-base N             lowest vID to hand out (default 0)\n"
-	       "  --vid-bits N             vIDs are below 2^N, 1..32 (default 16)\n"
-	       "  --viommu-phandle N       the vIOMMU's phandle (default 0xfdea)\n"
-	       "  --viommu-reg BASE,SIZE   the vIOMMU's registers (default 0x4040000,0x40000)\n"
-	       "  --viommu-spi N           the vIOMMU's interrupt (default 33)\n"
-	       "  --viommu-priority N      its priority for a 4-cell GIC (default 0xa0)\n"
+	       "  --vid-bits N             vIDs are below 2^N, 1..32 (default 16)\n");
+	printf("  --viommu-phandle N       the vIOMMU's phandle (default 0x%x)\n"
+	       "  --viommu-reg BASE,SIZE   the vIOMMU's registers (default 0x%llx,0x%llx)\n"
+	       "  --viommu-spi N           the vIOMMU's interrupt (default %u)\n"
+	       "  --viommu-priority N      its priority for a 4-cell GIC (default 0x%x)\n",
+	       VIOMMU_DEFAULT_PHANDLE, (unsigned long long)VIOMMU_DEFAULT_BASE,
+	       (unsigned long long)VIOMMU_DEFAULT_SIZE, VIOMMU_DEFAULT_SPI,
+	       GIC_IRQ_PRIORITY_ZEPHYR);
+	printf(
 	       "  --no-viommu-node         rewrite references only; the toolstack makes the node\n"
 	       "  --check                  validate and report; write nothing\n"
 	       "  --report                 print the vID table on stderr\n"
@@ -259,11 +263,11 @@ static int parse_option(struct cli *c, int opt)
 		return 0;
 	case OPT_BUILDER:
 		if (strcmp(optarg, "none") == 0)
-			c->opts.builder = DTGEN_BUILDER_NONE;
+			c->opts.builder = VDT_BUILDER_NONE;
 		else if (strcmp(optarg, "libxl") == 0)
-			c->opts.builder = DTGEN_BUILDER_LIBXL;
+			c->opts.builder = VDT_BUILDER_LIBXL;
 		else if (strcmp(optarg, "dom0less") == 0)
-			c->opts.builder = DTGEN_BUILDER_DOM0LESS;
+			c->opts.builder = VDT_BUILDER_DOM0LESS;
 		else
 			return usage_error("--builder must be none, libxl or dom0less, not '%s'",
 					   optarg);
@@ -328,9 +332,9 @@ static int parse_option(struct cli *c, int opt)
 		return 0;
 	case OPT_POLICY:
 		if (strcmp(optarg, "compact") == 0)
-			c->opts.policy = IDALLOC_COMPACT;
+			c->opts.policy = VDT_POLICY_COMPACT;
 		else if (strcmp(optarg, "identity") == 0)
-			c->opts.policy = IDALLOC_IDENTITY;
+			c->opts.policy = VDT_POLICY_IDENTITY;
 		else
 			return usage_error("--policy must be compact or identity, not '%s'",
 					   optarg);
@@ -374,11 +378,11 @@ static int parse_option(struct cli *c, int opt)
 		return 0;
 	case OPT_XEN_ABI:
 		if (strcmp(optarg, "devid-map") == 0)
-			c->opts.abi = DTGEN_ABI_DEVID_MAP;
+			c->opts.abi = VDT_ABI_DEVID_MAP;
 		else if (strcmp(optarg, "none") == 0)
-			c->opts.abi = DTGEN_ABI_NONE;
+			c->opts.abi = VDT_ABI_NONE;
 		else if (strcmp(optarg, "vsmmuv3-v3") == 0)
-			c->opts.abi = DTGEN_ABI_VSMMUV3_V3;
+			c->opts.abi = VDT_ABI_VSMMUV3_V3;
 		else
 			return usage_error("--xen-abi must be devid-map, none or vsmmuv3-v3, not '%s'",
 					   optarg);
@@ -552,14 +556,14 @@ static int check_abi(const struct cli *c)
 	size_t k;
 	int i, fmt;
 
-	if (c->opts.vpci && (c->opts.abi != DTGEN_ABI_VSMMUV3_V3 ||
-			     c->opts.builder != DTGEN_BUILDER_LIBXL))
+	if (c->opts.vpci && (c->opts.abi != VDT_ABI_VSMMUV3_V3 ||
+			     c->opts.builder != VDT_BUILDER_LIBXL))
 		return usage_error("--vpci goes with --xen-abi vsmmuv3-v3 --builder libxl%s",
 				   "");
-	if (c->opts.abi == DTGEN_ABI_NONE && c->nmaps)
+	if (c->opts.abi == VDT_ABI_NONE && c->nmaps)
 		return usage_error("--xen-abi none: released Xen gives guests no IOMMU, so there is no map for '%s'",
 				   c->maps[0]);
-	if (c->opts.abi != DTGEN_ABI_VSMMUV3_V3)
+	if (c->opts.abi != VDT_ABI_VSMMUV3_V3)
 		return 0;
 	for (k = 0; k < sizeof(series_bans) / sizeof(series_bans[0]); k++)
 		if (c->given & GIVEN(series_bans[k].opt)) {
@@ -568,7 +572,7 @@ static int check_abi(const struct cli *c)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
-	if (c->opts.builder == DTGEN_BUILDER_NONE)
+	if (c->opts.builder == VDT_BUILDER_NONE)
 		return usage_error("--xen-abi vsmmuv3-v3: Xen builds the guest tree, so --builder is libxl or dom0less; --guest-view writes the guest's tree%s",
 				   "");
 	for (i = 0; i < c->nmaps; i++) {
@@ -867,9 +871,9 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	/* The series' Xen builds the guest tree: libxl unless told. */
-	if (c.opts.abi == DTGEN_ABI_VSMMUV3_V3 &&
+	if (c.opts.abi == VDT_ABI_VSMMUV3_V3 &&
 	    !(c.given & GIVEN(OPT_BUILDER)))
-		c.opts.builder = DTGEN_BUILDER_LIBXL;
+		c.opts.builder = VDT_BUILDER_LIBXL;
 	rc = check_cli(&c);
 	if (rc)
 		return rc;

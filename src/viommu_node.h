@@ -9,20 +9,8 @@
 
 #include <stdint.h>
 
+#include "viommu_params.h"
 #include "xen_abi.h"
-
-/* Defaults: Xen's GUEST_PHANDLE_VSMMUV3, GUEST_VSMMUV3_BASE/SIZE, GUEST_VSMMU_SPI. */
-#define VIOMMU_DEFAULT_PHANDLE XEN_PHANDLE_VSMMUV3
-#define VIOMMU_DEFAULT_BASE XEN_VSMMUV3_BASE
-#define VIOMMU_DEFAULT_SIZE XEN_VSMMUV3_SIZE
-#define VIOMMU_DEFAULT_SPI XEN_VSMMUV3_SPI
-
-struct viommu_params {
-	uint32_t phandle;
-	uint64_t base;
-	uint64_t size;
-	uint32_t spi;		/* GIC interrupt ID, 32..1019 */
-};
 
 /* The interrupt controller the node's interrupt goes to. */
 struct viommu_gic {

@@ -22,7 +22,7 @@ void vmap_free(struct vmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-const char *vmap_policy_name(enum idalloc_policy p)
+const char *vmap_policy_name(enum vdt_policy p)
 {
-	return p == IDALLOC_IDENTITY ? "identity" : "compact";
+	return p == VDT_POLICY_IDENTITY ? "identity" : "compact";
 }

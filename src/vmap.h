@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "idalloc.h"
-#include "viommu_node.h"
+#include "diag.h"
+#include "viommu_params.h"
 
 struct vmap_iommu {
 	char *path;		/* host DT path; NULL in a bare map */
@@ -50,7 +50,7 @@ struct vmap {
 	int bare;
 	int xen_allocates;	/* the vIDs are Xen's, predicted (allocated-by: xen) */
 	struct viommu_params viommu;
-	enum idalloc_policy policy;
+	enum vdt_policy policy;
 	unsigned int vid_bits;
 	uint32_t vid_base;
 	struct vmap_iommu *iommus;	/* in order of first use */
@@ -72,6 +72,6 @@ struct vmap {
 void vmap_free(struct vmap *m);
 
 /** vmap_policy_name - "compact" or "identity" */
-const char *vmap_policy_name(enum idalloc_policy p);
+const char *vmap_policy_name(enum vdt_policy p);
 
 #endif /* VIOMMU_DTGEN_VMAP_H */

@@ -38,5 +38,6 @@
 
 /* An iommu-map or msi-map entry: <rid-base phandle base length>. */
 #define DT_ID_MAP_CELLS 4
+#define DT_ID_MAP_LEN (DT_ID_MAP_CELLS * 4)	/* bytes */
 
 #endif /* VIOMMU_DTGEN_XEN_ABI_H */

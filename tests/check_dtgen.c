@@ -359,7 +359,7 @@ START_TEST(test_identity)
 	int rc;
 
 	dtgen_opts_default(&o);
-	o.policy = IDALLOC_IDENTITY;
+	o.policy = VDT_POLICY_IDENTITY;
 	/* b's pID 5 is a's already: b gets the lowest free vID. */
 	rc = run_with(host_dts, DEV("a@1000", "") DEV("b@2000", "")
 		      DEV("multi@6000", ""), &o, &res, &d);
@@ -857,38 +857,38 @@ END_TEST
 static const struct repeat_case {
 	const char *name;
 	const char *body;
-	enum idalloc_policy policy;
+	enum vdt_policy policy;
 	int no_viommu_node;
 } repeat_cases[] = {
-	{ "xen-devel", DEV("test@10000000", ""), IDALLOC_COMPACT, 0 },
+	{ "xen-devel", DEV("test@10000000", ""), VDT_POLICY_COMPACT, 0 },
 	{ "many devices", DEV("multi@6000", "") DEV("a@1000", "")
 	  DEV("b@2000", "iommus = <0xfdea 0x7>;") DEV("ab@3000", "")
 	  DEV("usb0@4000", "iommus = <0x0 0x0>;") DEV("usb1@5000", "")
-	  DEV("masked@c000", ""), IDALLOC_COMPACT, 0 },
+	  DEV("masked@c000", ""), VDT_POLICY_COMPACT, 0 },
 	{ "identity", DEV("a@1000", "") DEV("b@2000", "")
-	  DEV("multi@6000", ""), IDALLOC_IDENTITY, 0 },
+	  DEV("multi@6000", ""), VDT_POLICY_IDENTITY, 0 },
 	{ "earlier vIOMMU node", DEV("a@1000", "")
 	  "\t\tiommu@4040000 { compatible = \"arm,smmu-v3\";"
 	  " reg = <0x0 0x4040000 0x0 0x40000>; #iommu-cells = <1>;"
 	  " phandle = <0xfdea>; interrupt-parent = <0xfde8>;"
 	  " interrupts = <0x0 0x5 0xf04>; interrupt-names = \"combined\"; };\n"
-	  DEV("b@2000", ""), IDALLOC_COMPACT, 0 },
+	  DEV("b@2000", ""), VDT_POLICY_COMPACT, 0 },
 	{ "no vIOMMU node", DEV("a@1000", "") DEV("b@2000", ""),
-	  IDALLOC_COMPACT, 1 },
+	  VDT_POLICY_COMPACT, 1 },
 	{ "PCI", DEV("plat@80000", "") DEV("in-range@40000", "")
 	  DEV("armada@20000", "") DEV("host1x@30000", "")
 	  DEV("tegra-pcie@70000", "") DEV("tegra-pcie@71000", "")
 	  DEV("fslmc@60000", "xen,force-assign-without-iommu;"),
-	  IDALLOC_COMPACT, 0 },
+	  VDT_POLICY_COMPACT, 0 },
 	{ "PCI identity", DEV("armada@20000", "") DEV("host1x@30000", "")
 	  DEV("tegra-pcie@70000", "") DEV("in-range@40000", ""),
-	  IDALLOC_IDENTITY, 0 },
+	  VDT_POLICY_IDENTITY, 0 },
 	{ "PCI copy", DEV("tegra-pcie@70000", "iommu-map = <0x0 0x1 0x1000 0x1000>;")
 	  DEV("armada@20000", "iommu-map = <0x0 0x1 0x480 0x20 0x100 0x1 0x4a0"
 	      " 0x20 0x200 0x1 0x4c0 0x20>; iommu-map-mask = <0x31f>;"),
-	  IDALLOC_IDENTITY, 1 },
+	  VDT_POLICY_IDENTITY, 1 },
 	{ "QEMU bridge", DEV("qemu@10000", "iommu-map = <0x0 0x1 0x0 0x10000>;"),
-	  IDALLOC_COMPACT, 0 },
+	  VDT_POLICY_COMPACT, 0 },
 };
 
 START_TEST(test_repeat)

@@ -63,10 +63,10 @@ static const char partial_fmt[] =
 	" xen,reg = <0x0 0x0 0x0 0x1000 0x0 0x0>;"                          \
 	" xen,path = \"/soc/" name "\"; };\n"
 
-enum { LIBXL = DTGEN_BUILDER_LIBXL, DOM0LESS = DTGEN_BUILDER_DOM0LESS,
-       BNONE = DTGEN_BUILDER_NONE };
-enum { DEVID = DTGEN_ABI_DEVID_MAP, SERIES = DTGEN_ABI_VSMMUV3_V3,
-       ANONE = DTGEN_ABI_NONE };
+enum { LIBXL = VDT_BUILDER_LIBXL, DOM0LESS = VDT_BUILDER_DOM0LESS,
+       BNONE = VDT_BUILDER_NONE };
+enum { DEVID = VDT_ABI_DEVID_MAP, SERIES = VDT_ABI_VSMMUV3_V3,
+       ANONE = VDT_ABI_NONE };
 
 struct setup {
 	int abi, builder, vpci, gic_cells;
@@ -94,8 +94,8 @@ static int run(const struct setup *s, struct dtgen_result *res,
 	p.data = pb;
 	p.name = "partial.dtb";
 	dtgen_opts_default(&o);
-	o.abi = (enum dtgen_xen_abi)s->abi;
-	o.builder = (enum dtgen_builder)s->builder;
+	o.abi = (enum vdt_xen_abi)s->abi;
+	o.builder = (enum vdt_builder)s->builder;
 	o.vpci = s->vpci;
 	o.guest_view = 1;
 	vdt_diag_init(d);
@@ -229,8 +229,8 @@ START_TEST(test_x7_exhausted)
 	p.data = pb;
 	p.name = "partial.dtb";
 	dtgen_opts_default(&o);
-	o.abi = DTGEN_ABI_VSMMUV3_V3;
-	o.builder = DTGEN_BUILDER_LIBXL;
+	o.abi = VDT_ABI_VSMMUV3_V3;
+	o.builder = VDT_BUILDER_LIBXL;
 	o.vpci = _i;
 	vdt_diag_init(&d);
 	if (_i) {

@@ -104,7 +104,7 @@ START_TEST(test_key_many)
 		ck_assert_int_eq(key1(&a, 2 + i % 7, (uint32_t)i, 0, i),
 				 3 + i);
 	ck_assert_int_eq(a.nkeys, 503);
-	ck_assert_int_eq(idalloc_assign(&a, IDALLOC_COMPACT, &i), 0);
+	ck_assert_int_eq(idalloc_assign(&a, VDT_POLICY_COMPACT, &i), 0);
 	for (i = 0; i < 503; i++)
 		ck_assert_uint_eq(a.keys[i].vid, (uint32_t)i);
 	idalloc_free(&a);
@@ -120,7 +120,7 @@ struct pin {
 
 static const struct alloc_case {
 	const char *name;
-	enum idalloc_policy policy;
+	enum vdt_policy policy;
 	uint32_t base;
 	unsigned int bits;
 	int nkeys;
@@ -130,31 +130,31 @@ static const struct alloc_case {
 	struct pin pins[4];
 	uint32_t want[MAXK];
 } alloc_cases[] = {
-	{ "compact in key order", IDALLOC_COMPACT, 0, 16, 3,
+	{ "compact in key order", VDT_POLICY_COMPACT, 0, 16, 3,
 	  { 1, 1, 1 }, { 0x30, 0x10, 0x20 }, 0, { { 0, 0 } }, { 0, 1, 2 } },
-	{ "compact pins first (pins 0 and 2)", IDALLOC_COMPACT, 0, 16, 5,
+	{ "compact pins first (pins 0 and 2)", VDT_POLICY_COMPACT, 0, 16, 5,
 	  { 1, 1, 1, 1, 1 }, { 10, 11, 12, 13, 14 }, 2,
 	  { { 3, 0 }, { 1, 2 } }, { 1, 2, 3, 0, 4 } },
-	{ "compact from vid_base", IDALLOC_COMPACT, 8, 16, 3,
+	{ "compact from vid_base", VDT_POLICY_COMPACT, 8, 16, 3,
 	  { 1, 2, 1 }, { 0, 0, 1 }, 0, { { 0, 0 } }, { 8, 9, 10 } },
-	{ "compact with a pin at vid_base", IDALLOC_COMPACT, 8, 16, 3,
+	{ "compact with a pin at vid_base", VDT_POLICY_COMPACT, 8, 16, 3,
 	  { 1, 1, 1 }, { 0, 1, 2 }, 1, { { 2, 8 } }, { 9, 10, 8 } },
-	{ "identity when free", IDALLOC_IDENTITY, 0, 16, 3,
+	{ "identity when free", VDT_POLICY_IDENTITY, 0, 16, 3,
 	  { 1, 1, 1 }, { 5, 3, 9 }, 0, { { 0, 0 } }, { 5, 3, 9 } },
 	/* The identity pass runs over all keys before any compact one. */
-	{ "identity pass before compact pass", IDALLOC_IDENTITY, 0, 16, 3,
+	{ "identity pass before compact pass", VDT_POLICY_IDENTITY, 0, 16, 3,
 	  { 1, 2, 1 }, { 7, 7, 0 }, 0, { { 0, 0 } }, { 7, 1, 0 } },
-	{ "identity pid above the space", IDALLOC_IDENTITY, 0, 4, 2,
+	{ "identity pid above the space", VDT_POLICY_IDENTITY, 0, 4, 2,
 	  { 1, 1 }, { 0x20, 3 }, 0, { { 0, 0 } }, { 0, 3 } },
-	{ "identity pid at the limit", IDALLOC_IDENTITY, 0, 4, 2,
+	{ "identity pid at the limit", VDT_POLICY_IDENTITY, 0, 4, 2,
 	  { 1, 1 }, { 16, 0 }, 0, { { 0, 0 } }, { 1, 0 } },
-	{ "identity pid below vid_base", IDALLOC_IDENTITY, 4, 4, 2,
+	{ "identity pid below vid_base", VDT_POLICY_IDENTITY, 4, 4, 2,
 	  { 1, 1 }, { 2, 5 }, 0, { { 0, 0 } }, { 4, 5 } },
-	{ "identity pid taken by a pin", IDALLOC_IDENTITY, 0, 16, 3,
+	{ "identity pid taken by a pin", VDT_POLICY_IDENTITY, 0, 16, 3,
 	  { 1, 1, 1 }, { 5, 9, 2 }, 1, { { 1, 5 } }, { 0, 5, 2 } },
-	{ "bits 32 at the top", IDALLOC_COMPACT, 0xfffffffeu, 32, 2,
+	{ "bits 32 at the top", VDT_POLICY_COMPACT, 0xfffffffeu, 32, 2,
 	  { 1, 1 }, { 0, 1 }, 0, { { 0, 0 } }, { 0xfffffffeu, 0xffffffffu } },
-	{ "bits 32 identity", IDALLOC_IDENTITY, 0, 32, 2,
+	{ "bits 32 identity", VDT_POLICY_IDENTITY, 0, 32, 2,
 	  { 1, 1 }, { 0xffffffffu, 0x80000000u }, 0, { { 0, 0 } },
 	  { 0xffffffffu, 0x80000000u } },
 };
@@ -194,7 +194,7 @@ END_TEST
 
 static const struct exhaust_case {
 	const char *name;
-	enum idalloc_policy policy;
+	enum vdt_policy policy;
 	uint32_t base;
 	unsigned int bits;
 	int nkeys;
@@ -202,13 +202,13 @@ static const struct exhaust_case {
 	struct pin pins[2];
 	int failed;
 } exhaust_cases[] = {
-	{ "compact 5 keys in 4", IDALLOC_COMPACT, 0, 2, 5, 0, { { 0, 0 } }, 4 },
-	{ "a pin uses a slot", IDALLOC_COMPACT, 0, 2, 5, 1, { { 4, 0 } }, 3 },
-	{ "vid_base shrinks the space", IDALLOC_COMPACT, 6, 3, 3, 0,
+	{ "compact 5 keys in 4", VDT_POLICY_COMPACT, 0, 2, 5, 0, { { 0, 0 } }, 4 },
+	{ "a pin uses a slot", VDT_POLICY_COMPACT, 0, 2, 5, 1, { { 4, 0 } }, 3 },
+	{ "vid_base shrinks the space", VDT_POLICY_COMPACT, 6, 3, 3, 0,
 	  { { 0, 0 } }, 2 },
-	{ "identity 3 keys in 2", IDALLOC_IDENTITY, 0, 1, 3, 0, { { 0, 0 } },
+	{ "identity 3 keys in 2", VDT_POLICY_IDENTITY, 0, 1, 3, 0, { { 0, 0 } },
 	  2 },
-	{ "bits 32 does not wrap to 0", IDALLOC_COMPACT, 0xffffffffu, 32, 2, 0,
+	{ "bits 32 does not wrap to 0", VDT_POLICY_COMPACT, 0xffffffffu, 32, 2, 0,
 	  { { 0, 0 } }, 1 },
 };
 
@@ -295,7 +295,7 @@ START_TEST(test_repin)
 	ck_assert_int_eq(a.keys[0].state, IDALLOC_PINNED);
 	ck_assert_int_eq(a.keys[0].pin_tag, 0);
 	ck_assert_int_eq(idalloc_owner(&a, 4), -VDT_ERR_NOTFOUND);
-	ck_assert_int_eq(idalloc_assign(&a, IDALLOC_COMPACT, &failed), 0);
+	ck_assert_int_eq(idalloc_assign(&a, VDT_POLICY_COMPACT, &failed), 0);
 	ck_assert_uint_eq(a.keys[0].vid, 3);
 	ck_assert_uint_eq(a.keys[1].vid, 0);
 	ck_assert_int_eq(a.keys[1].state, IDALLOC_ALLOCATED);
@@ -429,7 +429,7 @@ START_TEST(test_range_single_inside)
 	ck_assert_int_eq(idalloc_key(&a, 2, 0x3, 1, 0, 9, &off), 4);
 	ck_assert_uint_eq(off, 3);
 	ck_assert_uint_eq(a.keys[4].count, 4);
-	ck_assert_int_eq(idalloc_assign(&a, IDALLOC_COMPACT, &k), 0);
+	ck_assert_int_eq(idalloc_assign(&a, VDT_POLICY_COMPACT, &k), 0);
 	ck_assert_uint_eq(a.keys[0].vid, 0);
 	ck_assert_uint_eq(a.keys[1].vid, 0x10);
 	ck_assert_uint_eq(a.keys[4].vid, 0x13);
@@ -475,7 +475,7 @@ START_TEST(test_range_first_appearance)
 	ck_assert_int_eq(key1(&a, 1, 0x10e, 0, 1), 1);	/* the range */
 	ck_assert_int_eq(key1(&a, 1, 0x6, 0, 2), 2);
 	ck_assert_int_eq(idalloc_key(&a, 1, 0x100, 0x10, 0, 3, &off), 1);
-	ck_assert_int_eq(idalloc_assign(&a, IDALLOC_COMPACT, &failed), 0);
+	ck_assert_int_eq(idalloc_assign(&a, VDT_POLICY_COMPACT, &failed), 0);
 	ck_assert_uint_eq(a.keys[0].vid, 0);
 	ck_assert_uint_eq(a.keys[1].vid, 1);
 	ck_assert_uint_eq(a.keys[2].vid, 0x11);
@@ -492,7 +492,7 @@ struct rkey {
 
 static const struct range_alloc_case {
 	const char *name;
-	enum idalloc_policy policy;
+	enum vdt_policy policy;
 	unsigned int bits;
 	int nkeys;
 	struct rkey k[MAXK];
@@ -500,32 +500,32 @@ static const struct range_alloc_case {
 	struct pin pins[3];
 	uint32_t want[MAXK];
 } range_alloc_cases[] = {
-	{ "compact ranges back to back", IDALLOC_COMPACT, 16, 3,
+	{ "compact ranges back to back", VDT_POLICY_COMPACT, 16, 3,
 	  { { 1, 0x500, 0x20 }, { 1, 0x7, 1 }, { 2, 0x500, 0x20 } }, 0,
 	  { { 0, 0 } }, { 0, 0x20, 0x21 } },
 	/* Free: 0, 2-3 and 5-: the run of 3 skips the gaps too small. */
-	{ "compact skips gaps too small", IDALLOC_COMPACT, 16, 4,
+	{ "compact skips gaps too small", VDT_POLICY_COMPACT, 16, 4,
 	  { { 1, 0x50, 1 }, { 1, 0x51, 1 }, { 1, 0x100, 3 }, { 1, 0x60, 1 } },
 	  2, { { 0, 1 }, { 1, 4 } }, { 1, 4, 5, 0 } },
-	{ "compact uses a gap just big enough", IDALLOC_COMPACT, 16, 4,
+	{ "compact uses a gap just big enough", VDT_POLICY_COMPACT, 16, 4,
 	  { { 1, 0x50, 1 }, { 1, 0x51, 1 }, { 1, 0x100, 3 }, { 1, 0x60, 1 } },
 	  2, { { 0, 0 }, { 1, 4 } }, { 0, 4, 1, 5 } },
-	{ "compact past a pinned range", IDALLOC_COMPACT, 16, 3,
+	{ "compact past a pinned range", VDT_POLICY_COMPACT, 16, 3,
 	  { { 1, 0x100, 0x10 }, { 1, 0x200, 0x4 }, { 1, 0x7, 1 } }, 1,
 	  { { 0, 2 } }, { 2, 0x12, 0 } },
-	{ "identity run when free", IDALLOC_IDENTITY, 16, 2,
+	{ "identity run when free", VDT_POLICY_IDENTITY, 16, 2,
 	  { { 1, 0x20, 4 }, { 1, 0x100, 0x100 } }, 0, { { 0, 0 } },
 	  { 0x20, 0x100 } },
-	{ "identity run taken: compact", IDALLOC_IDENTITY, 16, 2,
+	{ "identity run taken: compact", VDT_POLICY_IDENTITY, 16, 2,
 	  { { 1, 0x20, 4 }, { 2, 0x20, 4 } }, 0, { { 0, 0 } }, { 0x20, 0 } },
 	/* One vID of the run is pinned by another key. */
-	{ "identity run partly pinned: compact", IDALLOC_IDENTITY, 16, 2,
+	{ "identity run partly pinned: compact", VDT_POLICY_IDENTITY, 16, 2,
 	  { { 1, 0x20, 4 }, { 2, 0x5, 1 } }, 1, { { 1, 0x23 } }, { 0, 0x23 } },
-	{ "identity run leaves the space: compact", IDALLOC_IDENTITY, 8, 2,
+	{ "identity run leaves the space: compact", VDT_POLICY_IDENTITY, 8, 2,
 	  { { 1, 0xfe, 4 }, { 1, 0x5, 1 } }, 0, { { 0, 0 } }, { 0, 5 } },
-	{ "identity run ends at the limit", IDALLOC_IDENTITY, 8, 1,
+	{ "identity run ends at the limit", VDT_POLICY_IDENTITY, 8, 1,
 	  { { 1, 0xfc, 4 } }, 0, { { 0, 0 } }, { 0xfc } },
-	{ "identity compact pass after every identity", IDALLOC_IDENTITY, 16,
+	{ "identity compact pass after every identity", VDT_POLICY_IDENTITY, 16,
 	  3, { { 2, 0x0, 4 }, { 1, 0x0, 2 }, { 1, 0x10, 2 } }, 0, { { 0, 0 } },
 	  { 0, 4, 0x10 } },
 };
@@ -654,7 +654,7 @@ START_TEST(test_range_exhausted)
 	for (i = 0; i < c->npins; i++)
 		ck_assert_int_eq(idalloc_pin(&a, c->pins[i].key,
 					     c->pins[i].vid, i), 0);
-	ck_assert_msg(idalloc_assign(&a, IDALLOC_COMPACT, &failed) ==
+	ck_assert_msg(idalloc_assign(&a, VDT_POLICY_COMPACT, &failed) ==
 		      -VDT_ERR_EXHAUSTED, "%s", c->name);
 	ck_assert_msg(failed == c->failed, "%s: failed %d, want %d", c->name,
 		      failed, c->failed);

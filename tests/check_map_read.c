@@ -124,7 +124,7 @@ START_TEST(test_model)
 	ck_assert_uint_eq(m.viommu.phandle, 0x10);
 	ck_assert_uint_eq(m.viommu.base, 0x100000000ull);
 	ck_assert_uint_eq(m.viommu.size, 0x1000);
-	ck_assert_int_eq(m.policy, IDALLOC_IDENTITY);
+	ck_assert_int_eq(m.policy, VDT_POLICY_IDENTITY);
 	ck_assert_uint_eq(m.vid_base, 8);
 	ck_assert_uint_eq(m.vid_bits, 20);
 	ck_assert_int_eq(m.nentries, 3);

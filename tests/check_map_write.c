@@ -36,7 +36,7 @@ static void small_map(struct vmap *m)
 	m->viommu.base = VIOMMU_DEFAULT_BASE;
 	m->viommu.size = VIOMMU_DEFAULT_SIZE;
 	m->viommu.spi = VIOMMU_DEFAULT_SPI;
-	m->policy = IDALLOC_COMPACT;
+	m->policy = VDT_POLICY_COMPACT;
 	m->vid_bits = 16;
 	m->vid_base = 0;
 	m->iommus = iommus;
@@ -295,7 +295,7 @@ START_TEST(test_yaml_identity_header)
 	struct vmap m;
 
 	small_map(&m);
-	m.policy = IDALLOC_IDENTITY;
+	m.policy = VDT_POLICY_IDENTITY;
 	m.vid_bits = 20;
 	m.vid_base = 0x100;
 	m.viommu.phandle = 0x123;

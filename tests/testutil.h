@@ -25,6 +25,7 @@ void *tu_dtb(const char *dts, size_t *size);
 Suite *tu_table_suite(const char *name, const TTest *test, int rows);
 
 Suite *allowlist_suite(void);
+Suite *api_suite(void);
 Suite *blob_suite(void);
 Suite *diag_suite(void);
 Suite *dtgen_suite(void);

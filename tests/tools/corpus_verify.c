@@ -4,9 +4,10 @@
  * recomputing everything from the host DT itself (nothing is taken from the
  * tool's own code).
  *
- *   corpus_verify HOST.dtb OUT.dtb MAP.cfg POLICY VID_BASE
+ *   corpus_verify HOST.dtb OUT.dtb MAP.cfg POLICY VID_BASE [VID_BITS]
  *
- * POLICY is compact or identity; the vID space is [VID_BASE, 2^16) (the
+ * POLICY is compact or identity; the vID space is [VID_BASE, 2^VID_BITS)
+ * (VID_BITS, default 16, the tool's --vid-bits; 16 is its default) (the
  * tool's default --vid-bits).  A key is a run of physical IDs on one host
  * IOMMU: (IOMMU, first pID, count, mask).  Each effective range of a
  * passthrough node's host iommu-map is a key (equal ranges of two nodes
@@ -35,7 +36,9 @@
  *   map     the xl map has one entry "PID@VID,BASE[,COUNT]" per key (COUNT,
  *           decimal or 0x-hex, only when above 1), sorted by vID, with no
  *           two runs overlapping, the key's pID and count, and the IOMMU's
- *           base (first reg translated through ranges);
+ *           base (first reg translated through ranges; for an IOMMU
+ *           without a reg, the parent-bus address of its first ranges
+ *           entry, else its first child's reg);
  *   node    exactly one node carries the vIOMMU phandle, and it is an
  *           "arm,smmu-v3" with #iommu-cells = <1>.
  * Each violation is one line on stdout; exit 1 if there is any, 0 (with a
@@ -54,7 +57,8 @@
 #include "dtutil.h"
 
 #define VIOMMU_PHANDLE 0xfdeau
-#define VID_LIMIT 0x10000u /* 2^16: the tool's default --vid-bits */
+/* 2^VID_BITS: the end of the vID space (2^16: the tool's default). */
+static uint64_t vid_limit = 0x10000u;
 #define SWEEP 0x400u	/* RIDs checked one by one from each entry's start */
 #define MAX_RID_REPORTS 4 /* RID disagreements reported per node */
 
@@ -174,33 +178,15 @@ static uint64_t read_cells(const fdt32_t *p, int n)
 }
 
 /*
- * The CPU physical address of the first reg entry of `node`, translated
- * through every ancestor's ranges.  Returns 0, or -1 with a reason in `why`.
+ * Translate *@addr, an address in the space of bus @cur's children, through
+ * @cur's ranges and every ancestor's up to the root: a CPU physical
+ * address.  Returns 0, or -1 with a reason in `why`.
  */
-static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
-		      size_t whylen)
+static int to_cpu(const void *fdt, int cur, uint64_t *addr, char *why,
+		  size_t whylen)
 {
 	char pbuf[DTU_PATH_BUF];
-	int cur = fdt_parent_offset(fdt, node);
-	int ac, len;
-	const fdt32_t *reg;
-
-	if (cur < 0) {
-		snprintf(why, whylen, "has no parent");
-		return -1;
-	}
-	ac = fdt_address_cells(fdt, cur);
-	if (ac < 1 || ac > 2) {
-		snprintf(why, whylen, "parent #address-cells %d not handled",
-			 ac);
-		return -1;
-	}
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg || len < ac * 4) {
-		snprintf(why, whylen, "has no usable reg");
-		return -1;
-	}
-	*addr = read_cells(reg, ac);
+	int len;
 
 	while (cur > 0) {	/* offset 0 is the root: nothing above it */
 		int pp = fdt_parent_offset(fdt, cur);
@@ -259,6 +245,72 @@ static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
 		cur = pp;
 	}
 	return 0;
+}
+
+/*
+ * The CPU physical address of the first reg entry of `node`, translated
+ * through every ancestor's ranges.  Returns 0, or -1 with a reason in `why`.
+ */
+static int reg_base(const void *fdt, int node, uint64_t *addr, char *why,
+		    size_t whylen)
+{
+	int cur = fdt_parent_offset(fdt, node);
+	int ac, len;
+	const fdt32_t *reg;
+
+	if (cur < 0) {
+		snprintf(why, whylen, "has no parent");
+		return -1;
+	}
+	ac = fdt_address_cells(fdt, cur);
+	if (ac < 1 || ac > 2) {
+		snprintf(why, whylen, "parent #address-cells %d not handled",
+			 ac);
+		return -1;
+	}
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < ac * 4) {
+		snprintf(why, whylen, "has no usable reg");
+		return -1;
+	}
+	*addr = read_cells(reg, ac);
+	return to_cpu(fdt, cur, addr, why, whylen);
+}
+
+/*
+ * The address that identifies IOMMU `node` in the xl map: its own first
+ * reg; without a reg (Qualcomm's qcom,msm-iommu-v1, whose registers are in
+ * its iommu-ctx children) the parent-bus address of its first ranges
+ * entry, translated on up; without a non-empty ranges the first reg of its
+ * first child that has one.  Returns 0, or -1 with a reason in `why`.
+ */
+static int iommu_base(const void *fdt, int node, uint64_t *addr, char *why,
+		      size_t whylen)
+{
+	const fdt32_t *r;
+	int len, child, parent, cac, pac, csc;
+
+	if (fdt_getprop(fdt, node, "reg", NULL))
+		return reg_base(fdt, node, addr, why, whylen);
+	parent = fdt_parent_offset(fdt, node);
+	r = fdt_getprop(fdt, node, "ranges", &len);
+	if (r && len > 0 && parent >= 0) {
+		cac = fdt_address_cells(fdt, node);
+		pac = fdt_address_cells(fdt, parent);
+		csc = fdt_size_cells(fdt, node);
+		if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 0 ||
+		    csc > 2 || len < (cac + pac + csc) * 4) {
+			snprintf(why, whylen, "no reg, and ranges not handled");
+			return -1;
+		}
+		*addr = read_cells(r + cac, pac);
+		return to_cpu(fdt, parent, addr, why, whylen);
+	}
+	fdt_for_each_subnode(child, fdt, node)
+		if (fdt_getprop(fdt, child, "reg", NULL))
+			return reg_base(fdt, child, addr, why, whylen);
+	snprintf(why, whylen, "has no reg, no ranges and no child with a reg");
+	return -1;
 }
 
 static int parse_hex(const char **s, uint64_t *v)
@@ -925,7 +977,7 @@ static int run_taken(const struct run *t, size_t nt, uint64_t vid, uint64_t n)
 	return 0;
 }
 
-/* The lowest free run of @n vIDs in [@base, VID_LIMIT), or UINT64_MAX. */
+/* The lowest free run of @n vIDs in [@base, vid_limit), or UINT64_MAX. */
 static uint64_t lowest_free(const struct run *t, size_t nt, uint64_t base,
 			    uint64_t n)
 {
@@ -942,7 +994,7 @@ static uint64_t lowest_free(const struct run *t, size_t nt, uint64_t base,
 			}
 		}
 	}
-	return s + n <= VID_LIMIT ? s : UINT64_MAX;
+	return s + n <= vid_limit ? s : UINT64_MAX;
 }
 
 /* Rule 6 (no two keys' runs meet) and rule 7 (the policy). */
@@ -982,7 +1034,7 @@ static int check_allocation(struct ctx *c, int identity, uint32_t vid_base)
 	for (i = 0; identity && i < nk; i++) {
 		uint64_t pid = c->keys[i].pid, n = c->keys[i].count;
 
-		if (pid < vid_base || pid + n > VID_LIMIT ||
+		if (pid < vid_base || pid + n > vid_limit ||
 		    run_taken(t, nt, pid, n))
 			continue;
 		exp[i] = pid;
@@ -995,9 +1047,9 @@ static int check_allocation(struct ctx *c, int identity, uint32_t vid_base)
 			continue;
 		exp[i] = lowest_free(t, nt, vid_base, c->keys[i].count);
 		if (exp[i] == UINT64_MAX) {
-			violation(c, "rule 7: key %s (first at %s) fits nowhere in [0x%" PRIx32 ", 0x%x), yet the tool gave it vID 0x%" PRIx32,
+			violation(c, "rule 7: key %s (first at %s) fits nowhere in [0x%" PRIx32 ", 0x%llx), yet the tool gave it vID 0x%" PRIx32,
 				  key_str(c, &c->keys[i], kbuf, sizeof(kbuf)),
-				  c->keys[i].first_node, vid_base, VID_LIMIT,
+				  c->keys[i].first_node, vid_base, (unsigned long long)vid_limit,
 				  c->keys[i].vid);
 			continue;
 		}
@@ -1009,13 +1061,13 @@ static int check_allocation(struct ctx *c, int identity, uint32_t vid_base)
 		const struct key *k = &c->keys[i];
 
 		if (k->vid < vid_base ||
-		    (uint64_t)k->vid + k->count > VID_LIMIT)
+		    (uint64_t)k->vid + k->count > vid_limit)
 			violation(c, "rule 7: key %s (first at %s) has vIDs 0x%" PRIx32 "-0x%" PRIx64
-				  " outside [0x%" PRIx32 ", 0x%x)",
+				  " outside [0x%" PRIx32 ", 0x%llx)",
 				  key_str(c, k, kbuf, sizeof(kbuf)),
 				  k->first_node, k->vid,
 				  (uint64_t)k->vid + k->count - 1, vid_base,
-				  VID_LIMIT);
+				  (unsigned long long)vid_limit);
 		if (exp[i] != UINT64_MAX && k->vid != exp[i])
 			violation(c, "rule 7 (%s): key #%zu %s (first at %s) has vID 0x%" PRIx32
 				  ", expected 0x%" PRIx64,
@@ -1268,12 +1320,12 @@ int main(int argc, char **argv)
 	char *text = NULL;
 	size_t i, tlen;
 	uint64_t ids = 0;
-	uint32_t vid_base;
+	uint32_t vid_base, vid_bits = 16;
 	int identity, rc = 2;
 
 	memset(&c, 0, sizeof(c));
-	if (argc != 6) {
-		fprintf(stderr, "usage: corpus_verify HOST.dtb OUT.dtb MAP.cfg compact|identity VID_BASE\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: corpus_verify HOST.dtb OUT.dtb MAP.cfg compact|identity VID_BASE [VID_BITS]\n");
 		return 2;
 	}
 	if (strcmp(argv[4], "compact") == 0) {
@@ -1288,6 +1340,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "corpus_verify: bad VID_BASE '%s'\n", argv[5]);
 		return 2;
 	}
+	if (argc == 7 && (parse_u32(argv[6], &vid_bits) != 0 || vid_bits < 1 ||
+			  vid_bits > 32)) {
+		fprintf(stderr, "corpus_verify: bad VID_BITS '%s'\n", argv[6]);
+		return 2;
+	}
+	vid_limit = (uint64_t)1 << vid_bits;
 	host = dtu_read_dtb("corpus_verify", argv[1]);
 	if (!host)
 		goto out;
@@ -1316,9 +1374,9 @@ int main(int argc, char **argv)
 		printf("corpus_verify: %lu violation(s)\n", c.violations);
 		rc = 1;
 	} else {
-		printf("corpus_verify: ok: %lu devices, %lu iommu-map users, %zu keys, %" PRIu64 " ids, %lu specifiers, %lu RIDs, policy %s, vid-base 0x%" PRIx32 "\n",
+		printf("corpus_verify: ok: %lu devices, %lu iommu-map users, %zu keys, %" PRIu64 " ids, %lu specifiers, %lu RIDs, policy %s, vid-base 0x%" PRIx32 ", vid-bits %" PRIu32 "\n",
 		       c.devices, c.map_users, c.nkeys, ids, c.specifiers,
-		       c.rids, argv[4], vid_base);
+		       c.rids, argv[4], vid_base, vid_bits);
 		rc = 0;
 	}
 out:
