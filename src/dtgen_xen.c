@@ -23,6 +23,14 @@ static const char *node_path(const struct run *r, int node, char *buf,
 	return blob_path(r->pfdt, node, buf, len);
 }
 
+/* The node after @node in a walk of the subtree where *@depth is 0, or
+ * -FDT_ERR_NOTFOUND when the walk leaves it. */
+static int subtree_next(const struct run *r, int node, int *depth)
+{
+	node = fdt_next_node(r->pfdt, node, depth);
+	return node >= 0 && *depth > 0 ? node : -FDT_ERR_NOTFOUND;
+}
+
 static int has_prop(const struct run *r, int node, const char *name)
 {
 	return fdt_getprop(r->pfdt, node, name, NULL) != NULL;
@@ -59,8 +67,8 @@ static int b2_reg_path(struct run *r)
 	int node, depth = 0, reg, xpath, force;
 	int dom0less = r->o->builder == VDT_BUILDER_DOM0LESS;
 
-	for (node = r->passthrough; node >= 0 && depth >= 0;
-	     node = fdt_next_node(r->pfdt, node, &depth)) {
+	for (node = r->passthrough; node >= 0;
+	     node = subtree_next(r, node, &depth)) {
 		reg = has_prop(r, node, "xen,reg");
 		xpath = has_prop(r, node, "xen,path");
 		force = has_prop(r, node, FORCE_ASSIGN);
@@ -447,8 +455,8 @@ static int first_interrupt_parent(const struct run *r, uint32_t *ph)
 	const fdt32_t *p = NULL;
 	int node, depth = 0, len = 0;
 
-	for (node = r->passthrough; node >= 0 && depth >= 0 && !p;
-	     node = fdt_next_node(r->pfdt, node, &depth))
+	for (node = r->passthrough; node >= 0 && !p;
+	     node = subtree_next(r, node, &depth))
 		p = fdt_getprop(r->pfdt, node, "interrupt-parent", &len);
 	if (!p)
 		p = fdt_getprop(r->pfdt, 0, "interrupt-parent", &len);

@@ -451,6 +451,10 @@ static const struct warn_case {
 	  "/passthrough/region", "passed through unresolved" },
 	{ "B4", { DEVID, DOM0LESS, 0, 3, "\tchosen { };\n", DEV("eth@1000", "") },
 	  "/chosen", "this node is dropped" },
+	/* B2 reads /passthrough's subtree only: a region after it is B4's. */
+	{ "B2 ends with /passthrough", { DEVID, DOM0LESS, 0, 3, NULL,
+		DEV("eth@1000", "") "\t};\n\tzz { xen,reg = <0x0 0x0 0x0 0x1000 0x0 0x0>;\n" },
+	  "/zz", "this node is dropped" },
 };
 
 START_TEST(test_warnings)
