@@ -383,37 +383,8 @@ def main(argv):
     return 0
 
 
-def batch(listfile):
-    """--batch FILE: one check per line, "NAME<TAB>ARGS" (ARGS as on the
-    command line, shell quoting); prints "ok NAME" or "FAIL NAME: REASON"
-    per line, and exits 1 if any failed (one interpreter for many checks)."""
-    import contextlib
-    import io
-    import shlex
-    bad = 0
-    with open(listfile, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            name, _, rest = line.partition("\t")
-            buf = io.StringIO()
-            try:
-                with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
-                    rc = main(shlex.split(rest))
-            except SystemExit as e:
-                rc = e.code if isinstance(e.code, int) else 2
-            if rc == 0:
-                print(f"ok {name}")
-            else:
-                bad += 1
-                why = " ".join(buf.getvalue().split()) or f"exit {rc}"
-                print(f"FAIL {name}: {why}")
-            sys.stdout.flush()
-    return 1 if bad else 0
-
-
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--batch":
-        sys.exit(batch(sys.argv[2]))
+        from batchrun import batch
+        sys.exit(batch(sys.argv[2], main))
     sys.exit(main(sys.argv[1:]))
