@@ -1,21 +1,50 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# make demo: run viommu-dtgen on the bundled example and show what it wrote:
-# a guest tree built ahead of time (Zephyr, Yocto: the vIOMMU node is
-# ours), then the partial for Xen's dom0less builder (which makes the node).
+# make demo: run viommu-dtgen on the bundled example, the three ways it is
+# used, and leave what it wrote in BUILD/demo/ (build/demo/ by default):
+#   xl      --builder libxl: the partial for xl.cfg's device_tree= (it
+#           names libxl's GIC, 0xfde8: examples/guest-xl.dts) and the
+#           2022 proposal's iommu_devid_map line for xl.cfg
+#   dom0less --builder dom0less: ImageBuilder's DOMU_PASSTHROUGH_DTB and a
+#           map for Xen
+#   Zephyr  (the default, --builder none): a guest tree built ahead of
+#           time, the vIOMMU node ours, as DTS for Zephyr's tooling, and
+#           a C header
 set -eu
 build=${1:-build}
 here=$(dirname "$0")
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=$build/demo
+mkdir -p "$out"
+tool=$build/viommu-dtgen
 
+echo "==> xl (libxl) <=="
 set -x
-"$build/viommu-dtgen" --host "$here/board.dts" --partial "$here/guest.dts" \
-	-o "$out/guest.dts" --map "$out/map.yaml" --map "$out/xl.cfg" --report
-"$build/viommu-dtgen" --builder dom0less --host "$here/board.dts" \
-	--partial "$here/guest.dts" -o "$out/domu0.dts" --map "$out/domu0.h"
+"$tool" --builder libxl --host "$here/board.dts" \
+	--partial "$here/guest-xl.dts" -o "$out/xl-guest.dtb" \
+	--map "$out/xl-map.cfg" --report
 set +x
-for f in guest.dts map.yaml xl.cfg domu0.dts domu0.h; do
-	printf '\n==> %s <==\n' "$f"
+printf '\n==> dom0less (ImageBuilder) <==\n'
+set -x
+"$tool" --builder dom0less --host "$here/board.dts" \
+	--partial "$here/guest.dts" -o "$out/domu0.dtb" \
+	--map "$out/domu0-map.yaml"
+set +x
+printf '\n==> Zephyr (a guest tree built ahead of time) <==\n'
+set -x
+"$tool" --host "$here/board.dts" --partial "$here/guest.dts" \
+	-o "$out/guest.dts" --map "$out/viommu_map.h" \
+	--map "$out/guest-map.yaml" -d "$out/guest.d"
+set +x
+for f in xl-map.cfg domu0-map.yaml guest.dts viommu_map.h guest.d; do
+	printf '\n==> %s <==\n' "$out/$f"
 	cat "$out/$f"
 done
+cat <<'EOF'
+
+Physical IDs are only unique per IOMMU: pIDs 0 and 1 are used on both
+/soc/iommu@e6740000 (dma-controller@e6700000) and /soc/iommu@e7740000
+(dma-controller@e7300000), and get four different vIDs (0x3 to 0x6 in
+the table above): the guest sees one vIOMMU, so no two of them may share
+a vID.
+EOF
+echo "The outputs are in $out/."

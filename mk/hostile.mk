@@ -5,11 +5,12 @@
 #   make fuzz FUZZ_SECONDS=N   every libFuzzer harness for N seconds (clang)
 #   make checkm                e2e and unit tests under valgrind memcheck
 #   check-faults               output failures and in-place outputs (in CHECKS)
+#   check-hostile              hostile inputs, careless outputs, usage (in CHECKS)
 #   check-allocfail            every allocation of a run made to fail (in CHECKS)
 #   check-fuzz-replay          fuzz/regressions/ and fuzz/seeds/ replayed (in CHECKS)
 #   lint-cppcheck, lint-clang-tidy, lint-shellcheck, lint-deps (in LINTS)
 
-.PHONY: fuzz fuzz-build fuzz-seeds fuzz-smoke checkm check-faults \
+.PHONY: fuzz fuzz-build fuzz-seeds fuzz-smoke checkm check-faults check-hostile \
 	check-allocfail check-fuzz-replay lint-cppcheck lint-clang-tidy \
 	lint-shellcheck lint-deps
 
@@ -167,3 +168,11 @@ lint-deps: $(LIB)
 	$(Q)tests/tools/depcycle.py $(LIB_OBJS)
 
 LINTS += lint-cppcheck lint-clang-tidy lint-shellcheck lint-deps
+
+# ---- hostile inputs and careless hands ----------------------------------------
+
+check-hostile: $(BIN)
+	$(say) TEST hostile
+	$(Q)tests/hostile.sh $(BUILD)
+
+CHECKS += check-hostile

@@ -25,9 +25,15 @@
 #define VDT_DIAG_PROP_LEN 64
 #define VDT_DIAG_MSG_LEN 512
 
-/* One located message: "FILE: NODE: PROP: TEXT", empty parts left out. */
+/*
+ * One located message: "FILE: NODE: PROP: TEXT", empty parts left out.
+ * Every part is stored escaped (see vdt_escape()): a note is one line of
+ * printable text whatever the inputs' names hold.
+ */
 struct vdt_note {
 	int info;		/* 1: information (shown with -v), 0: warning */
+	int loud;		/* a warning to show even when warnings are not
+				 * (-q): a locked vID that moved */
 	char file[VDT_DIAG_FILE_LEN];
 	char node[VDT_DIAG_NODE_LEN];
 	char prop[VDT_DIAG_PROP_LEN];
@@ -91,12 +97,41 @@ int vdt_warn(struct vdt_diag *d, const char *file, const char *node,
 	__attribute__((format(printf, 5, 6)));
 
 /**
+ * vdt_warn_loud - record a warning that is shown even under -q (its note's
+ * loud flag is set); same arguments and returns as vdt_warn()
+ */
+int vdt_warn_loud(struct vdt_diag *d, const char *file, const char *node,
+		  const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/**
  * vdt_info - record information worth showing on request (-v), such as
  * what changed since a lock file; same arguments and returns as vdt_warn()
  */
 int vdt_info(struct vdt_diag *d, const char *file, const char *node,
 	     const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/**
+ * vdt_escape - copy @src into @dst as one line of printable text, escaped
+ * the way the YAML writer escapes a double-quoted scalar: a backslash as
+ * \\, \n \r \t as such, any other control byte (0x00-0x1f, 0x7f) and
+ * any byte that is not part of well-formed UTF-8 as \xNN, and the Unicode
+ * controls that can fake or hide a line (C1 U+0080-U+009F, U+2028, U+2029,
+ * the bidirectional controls U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
+ * as \uNNNN
+ * @dst, @len: destination, always NUL-terminated when @len > 0; an escape
+ *	or character that does not fit whole is left out, with what follows
+ * @src: NUL-terminated; NULL is taken as ""
+ *
+ * vdt_error(), vdt_hint(), vdt_warn(), vdt_warn_loud() and vdt_info()
+ * escape every part they store, so no diagnostic can carry a raw newline
+ * or terminal escape from an input.
+ *
+ * returns:
+ *	the length of the escaped text written
+ */
+size_t vdt_escape(char *dst, size_t len, const char *src);
 
 /**
  * vdt_note_format - render a note as "FILE: NODE: PROP: TEXT"

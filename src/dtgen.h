@@ -32,6 +32,9 @@ struct dtgen_opts {
 	int nallow;
 	const struct vmap *lock;	/* an earlier map whose vIDs are kept, or NULL */
 	const char *lock_name;		/* its file name, for messages */
+	int lock_allow_moves;		/* a new range may move locked vIDs
+					 * (each move a loud warning) rather
+					 * than fail */
 	enum vdt_xen_abi abi;
 	enum vdt_builder builder;
 	int vpci;			/* the series' libxl asks for 0x1000 vSIDs first */

@@ -3,11 +3,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,8 +21,6 @@
 #include "dts_write.h"
 #include "fileio.h"
 #include "vbuf.h"
-
-extern char **environ;
 
 static int io_error(struct vdt_diag *d, const char *name, const char *what)
 {
@@ -135,54 +136,196 @@ static const char *stdin_named(const char *line, const char *name, char *buf,
 	return buf;
 }
 
-/*
- * Run dtc with @argv, standard input from @in_fd, and collect its standard
- * output into @out.  Its standard error goes to an unlinked file, so that
- * reading one pipe cannot deadlock.
- */
-static int run_dtc(char *const argv[], int in_fd, const char *name,
-		   size_t max, struct vbuf *out, struct vdt_diag *d)
+/* Limits of every child (dtc, cpp): fileio_configure(). */
+static struct fileio_config config = { .timeout = FILEIO_TIMEOUT };
+
+void fileio_configure(const struct fileio_config *c)
 {
-	posix_spawn_file_actions_t fa;
-	int pipefd[2], err_fd, status, rc;
+	config = *c;
+	if (!config.timeout)
+		config.timeout = FILEIO_TIMEOUT;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * In the child, before exec: its own process group (so that a timeout
+ * kills what it forked too, cpp's cc1), and limits on its memory, CPU
+ * time and the size of any file it writes.
+ */
+static void child_limits(size_t max)
+{
+	struct rlimit r;
+
+	setpgid(0, 0);
+	r.rlim_cur = r.rlim_max = FILEIO_CHILD_MEM;
+	setrlimit(RLIMIT_AS, &r);
+	r.rlim_cur = r.rlim_max = config.timeout + 1;
+	setrlimit(RLIMIT_CPU, &r);
+	r.rlim_cur = r.rlim_max = max + ((rlim_t)1 << 20);
+	setrlimit(RLIMIT_FSIZE, &r);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/*
+ * Spawn @argv[0] from PATH with standard input @in_fd, output @out_fd,
+ * error @err_fd, under child_limits(); *@pid, or a positive errno when it
+ * cannot run (exec's own, sent back through a close-on-exec pipe).
+ */
+static int spawn_limited(char *const argv[], int in_fd, int out_fd,
+			 int err_fd, size_t max, pid_t *pid)
+{
+	int ep[2], e = 0;
+	ssize_t n;
+
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return errno;
+	*pid = fork();
+	if (*pid < 0) {
+		e = errno;
+		close(ep[0]);
+		close(ep[1]);
+		return e;
+	}
+	if (*pid == 0) {
+		if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
+		    dup2(err_fd, 2) < 0)
+			e = errno;
+		if (!e) {
+			child_limits(max);
+			execvp(argv[0], argv);
+			e = errno;
+		}
+		while (write(ep[1], &e, sizeof(e)) < 0 && errno == EINTR)
+			;
+		_exit(127);
+	}
+	close(ep[1]);
+	do
+		n = read(ep[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(ep[0]);
+	if (n == (ssize_t)sizeof(e) && e) {
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return e;
+	}
+	return 0;
+}
+
+/*
+ * Read the child's output from @fd into @out (at most @max bytes) until
+ * it closes it or @deadline passes: 0, 1 on timeout, or an error.
+ */
+static int read_until(int fd, double deadline, const char *name, size_t max,
+		      struct vbuf *out, struct vdt_diag *d)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char chunk[65536];
+	double left;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		left = deadline - now();
+		if (left <= 0)
+			return 1;
+		r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return io_error(d, name, "cannot read");
+		if (r == 0)
+			continue;
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io_error(d, name, "cannot read");
+		if (n == 0)
+			return 0;
+		if ((size_t)n > max - out->len) {
+			vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
+				  "larger than the %zu bytes an input may have",
+				  max);
+			vdt_hint(d, "--max-input-size raises the limit");
+			return -VDT_ERR_IO;
+		}
+		if (vbuf_append(out, chunk, (size_t)n) < 0)
+			return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
+					 "out of memory");
+	}
+}
+
+/*
+ * Run @argv (dtc or cpp: @argv[0]) with standard input from @in_fd, and
+ * collect its standard output into @out.  Its standard error goes to an
+ * unlinked file, so that reading one pipe cannot deadlock.  The child runs
+ * under child_limits() and is killed (with its process group) when it
+ * takes longer than config.timeout seconds.
+ */
+static int run_child(char *const argv[], int in_fd, const char *name,
+		     size_t max, struct vbuf *out, struct vdt_diag *d)
+{
+	const char *prog = argv[0];
+	int pipefd[2], err_fd, status = 0, rc, timed_out = 0;
 	char line[VDT_DIAG_MSG_LEN - 32], named[VDT_DIAG_MSG_LEN - 32];
-	pid_t pid;
+	pid_t pid = -1;
 
 	err_fd = anon_file("", 0);
 	if (err_fd < 0)
 		return io_error(d, name, "cannot create a temporary file");
-	if (pipe(pipefd) < 0) {
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		close(err_fd);
 		return io_error(d, name, "cannot create a pipe");
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = spawn_limited(argv, in_fd, pipefd[1], err_fd, max, &pid);
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);
 		close(err_fd);
-		errno = rc;
 		vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
-			  "cannot run dtc: %s", strerror(rc));
-		if (rc == ENOENT)
+			  "cannot run %s: %s", prog, strerror(rc));
+		if (rc == ENOENT && strcmp(prog, "dtc") == 0)
 			vdt_hint(d, "DTS input and output need dtc on PATH (Debian package device-tree-compiler), or use DTB files");
+		else if (rc == ENOENT)
+			vdt_hint(d, "--cpp needs cpp on PATH (Debian package cpp)");
 		return -VDT_ERR_IO;
 	}
-	rc = read_fd(pipefd[0], name, max, out, d);
+	rc = read_until(pipefd[0], now() + config.timeout, name, max, out,
+			d);
 	close(pipefd[0]);
+	if (rc != 0) {
+		/* Timed out, or too much output: the whole group goes. */
+		timed_out = rc > 0;
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (rc >= 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+	if (timed_out) {
+		rc = vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
+			       "%s did not finish within %u s and was killed",
+			       prog, config.timeout);
+		vdt_hint(d, "--timeout raises the limit; a hostile input can make dtc loop for ever");
+	} else if (rc >= 0 && WIFSIGNALED(status)) {
+		rc = vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL,
+			       "%s killed by signal %d (%s): over its resource limits?",
+			       prog, WTERMSIG(status),
+			       strsignal(WTERMSIG(status)));
+	} else if (rc >= 0 && !(WIFEXITED(status) &&
+				WEXITSTATUS(status) == 0)) {
 		first_line(err_fd, line, sizeof(line));
-		rc = vdt_error(d, VDT_ERR_BADDT, name, NULL, NULL, "dtc: %s",
-			       line[0] ? stdin_named(line, name, named,
-						     sizeof(named)) :
-					 "failed");
+		rc = vdt_error(d, VDT_ERR_BADDT, name, NULL, NULL, "%s: %s",
+			       prog, line[0] ? stdin_named(line, name, named,
+							   sizeof(named)) :
+					       "failed");
 	}
 	close(err_fd);
 	return rc;
@@ -199,7 +342,7 @@ static int dtc_convert(const void *data, size_t len, const char *from,
 
 	if (fd < 0)
 		return io_error(d, name, "cannot create a temporary file");
-	rc = run_dtc(argv, fd, name, max, out, d);
+	rc = run_child(argv, fd, name, max, out, d);
 	close(fd);
 	return rc;
 }
@@ -225,6 +368,231 @@ static int check_source(const struct vbuf *src, const char *name,
 		return -VDT_ERR_INPUT;
 	}
 	return 0;
+}
+
+/* The most cells property #...-cells (@len bytes at @p) may give. */
+static unsigned long cells_limit(const char *p, size_t len)
+{
+	static const char *const small[] = { "#address-cells", "#size-cells",
+					     "#iommu-cells" };
+	size_t i;
+
+	for (i = 0; i < sizeof(small) / sizeof(small[0]); i++)
+		if (len == strlen(small[i]) && memcmp(p, small[i], len) == 0)
+			return FILEIO_MAX_ADDR_CELLS;
+	return FILEIO_MAX_CELLS;
+}
+
+static int is_prop_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr(",._+?#-", c);
+}
+
+/*
+ * Refuse a "#...-cells = <N>" whose N is larger than the tool takes:
+ * dtc itself loops for ever on "#iommu-cells = <0xffffffff>" referenced
+ * by an "iommus".  A plain scan of the text, skipping comments and
+ * strings; cpp's line markers ("# 12 "file"") keep the file and line
+ * right.  Values that are expressions are left to dtc (under its limits).
+ */
+static int check_cells(const struct vbuf *src, const char *name,
+		       struct vdt_diag *d)
+{
+	const char *p = src->data, *end = p + src->len, *file = name, *q;
+	char where[VDT_DIAG_FILE_LEN], prop[VDT_DIAG_PROP_LEN];
+	unsigned long line = 1, v, limit;
+	size_t flen = strlen(name);
+	int bol = 1;
+	char *e;
+
+	while (p < end) {
+		if (*p == '\n') {
+			line++;
+			bol = 1;
+			p++;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			p++;
+			continue;
+		}
+		if (end - p >= 2 && p[0] == '/' && p[1] == '/') {
+			while (p < end && *p != '\n')
+				p++;
+			continue;
+		}
+		if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+			for (p += 2; p < end &&
+			     !(end - p >= 2 && p[0] == '*' && p[1] == '/'); p++)
+				line += *p == '\n';
+			p += 2;
+			continue;
+		}
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				line += *p == '\n';
+			}
+			p++;
+			bol = 0;
+			continue;
+		}
+		if (*p == '#' && bol && end - p > 2 && p[1] == ' ' &&
+		    p[2] >= '0' && p[2] <= '9') {
+			/* A line marker: # LINE "FILE" ... */
+			v = strtoul(p + 2, &e, 10);
+			q = memchr(e, '"', (size_t)(end - e));
+			if (q && q < end - 1 && !memchr(e, '\n', (size_t)(q - e))) {
+				file = q + 1;
+				q = memchr(file, '"', (size_t)(end - file));
+				flen = q ? (size_t)(q - file) : 0;
+				if (flen == 7 && memcmp(file, "<stdin>", 7) == 0) {
+					file = name;
+					flen = strlen(name);
+				}
+			}
+			while (p < end && *p != '\n')
+				p++;
+			line = v ? v - 1 : 0;
+			continue;
+		}
+		bol = 0;
+		if (*p != '#') {
+			p++;
+			continue;
+		}
+		for (q = p + 1; q < end && is_prop_char(*q); q++)
+			;
+		if (q - p < 7 || memcmp(q - 6, "-cells", 6) != 0) {
+			p = q;
+			continue;
+		}
+		limit = cells_limit(p, (size_t)(q - p));
+		snprintf(prop, sizeof(prop), "%.*s", (int)(q - p), p);
+		p = q;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (p >= end || *p != '<')
+			continue;
+		for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (p >= end || *p < '0' || *p > '9')
+			continue;
+		errno = 0;
+		v = strtoul(p, &e, 0);
+		if (e > end)
+			e = (char *)end;
+		if (errno == 0 && v <= limit) {
+			p = e;
+			continue;
+		}
+		snprintf(where, sizeof(where), "%.*s:%lu", (int)flen, file,
+			 line);
+		vdt_error(d, VDT_ERR_INPUT, where, NULL, prop,
+			  "%.*s cells: more than the %lu the tool accepts",
+			  (int)(e - p), p, limit);
+		vdt_hint(d, "#address-cells, #size-cells and #iommu-cells are at most 4, other #...-cells at most 16");
+		return -VDT_ERR_INPUT;
+	}
+	return 0;
+}
+
+/*
+ * Run the C preprocessor on @raw (from @path, "-" for standard input),
+ * into @out: "cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I
+ * DIR...", as Linux's and Zephyr's builds do; every file it read is
+ * appended to config.deps.
+ */
+static int run_cpp(const char *path, const struct vbuf *raw,
+		   const char *name, size_t max, struct vbuf *out,
+		   struct vdt_diag *d)
+{
+	const char *dir = getenv("TMPDIR");
+	char dep[4096], *argv[64 + 2 * FILEIO_MAX_INCDIRS];
+	struct vbuf deps;
+	int n = 0, i, fd, in_fd, rc;
+	char *p, *q, *t;
+
+	if (config.nincdirs > FILEIO_MAX_INCDIRS)
+		return vdt_error(d, VDT_ERR_USAGE, name, NULL, NULL,
+				 "more than %d -i directories",
+				 FILEIO_MAX_INCDIRS);
+	snprintf(dep, sizeof(dep), "%s/viommu-dtgen-dep.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(dep);
+	if (fd < 0)
+		return io_error(d, name, "cannot create a temporary file");
+	close(fd);
+	argv[n++] = "cpp";
+	argv[n++] = "-nostdinc";
+	argv[n++] = "-undef";
+	argv[n++] = "-D__DTS__";
+	argv[n++] = "-x";
+	argv[n++] = "assembler-with-cpp";
+	for (i = 0; i < config.nincdirs; i++) {
+		argv[n++] = "-I";
+		argv[n++] = (char *)config.incdirs[i];
+	}
+	argv[n++] = "-MD";
+	argv[n++] = "-MF";
+	argv[n++] = dep;
+	argv[n++] = "-MT";
+	argv[n++] = "x";
+	argv[n++] = "-o";
+	argv[n++] = "-";
+	argv[n++] = strcmp(path, "-") == 0 ? "-" : (char *)path;
+	argv[n] = NULL;
+	in_fd = anon_file(raw->data, raw->len);
+	if (in_fd < 0) {
+		unlink(dep);
+		return io_error(d, name, "cannot create a temporary file");
+	}
+	rc = run_child(argv, in_fd, name, max, out, d);
+	close(in_fd);
+	vbuf_init(&deps);
+	if (rc >= 0 && config.deps)
+		rc = fileio_read(dep, name, max, &deps, d);
+	unlink(dep);
+	if (rc < 0 || !config.deps || !deps.len) {
+		vbuf_free(&deps);
+		return rc;
+	}
+	/* "x: a b \\\n c": the names, blanks escaped by '\'. */
+	if (vbuf_append(&deps, "", 1) < 0)
+		goto nomem;
+	p = memchr(deps.data, ':', deps.len);
+	for (p = p ? p + 1 : deps.data; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' ||
+		       (*p == '\\' && p[1] == '\n'))
+			p += *p == '\\' ? 2 : 1;
+		if (!*p)
+			break;
+		for (q = t = p; *q && *q != ' ' && *q != '\t' && *q != '\n';
+		     q++) {
+			if (*q == '\\' && q[1] == '\n')
+				break;
+			if (*q == '\\' && (q[1] == ' ' || q[1] == '#'))
+				q++;
+			*t++ = *q;
+		}
+		if (t - p == 1 && *p == '-')
+			t = p;
+		if (t > p && (vbuf_append(config.deps, p, (size_t)(t - p)) < 0 ||
+			      vbuf_append(config.deps, "", 1) < 0))
+			goto nomem;
+		p = q;
+	}
+	vbuf_free(&deps);
+	return 0;
+nomem:
+	vbuf_free(&deps);
+	return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL, "out of memory");
 }
 
 void fileio_labels_free(struct fileio_labels *l)
@@ -319,12 +687,29 @@ static int source_labels(const struct vbuf *src, const char *name,
 	if (fd < 0)
 		return io_error(d, name, "cannot create a temporary file");
 	vbuf_init(&dtb);
-	rc = run_dtc(argv, fd, name, max, &dtb, d);
+	rc = run_child(argv, fd, name, max, &dtb, d);
 	close(fd);
 	if (rc >= 0)
 		rc = read_symbols(dtb.data, dtb.len, name, l, d);
 	vbuf_free(&dtb);
 	return rc;
+}
+
+/* Whether @src has a line starting "#include" (cpp's, not dtc's). */
+static int has_include(const struct vbuf *src)
+{
+	const char *p = src->data, *end = p + src->len;
+
+	while (p && p < end) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (end - p >= 8 && memcmp(p, "#include", 8) == 0)
+			return 1;
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p)
+			p++;
+	}
+	return 0;
 }
 
 int fileio_load_dt(const char *path, const char *name, size_t max,
@@ -357,11 +742,31 @@ int fileio_load_dt(const char *path, const char *name, size_t max,
 		*size = raw.len;
 		return 0;
 	}
+	if (raw.len == 0) {
+		vbuf_free(&raw);
+		return vdt_error(d, VDT_ERR_INPUT, name, NULL, NULL, "empty");
+	}
+	if (config.cpp) {
+		struct vbuf pp;
+
+		vbuf_init(&pp);
+		rc = run_cpp(path, &raw, name, max, &pp, d);
+		vbuf_free(&raw);
+		raw = pp;
+		if (rc < 0) {
+			vbuf_free(&raw);
+			return rc;
+		}
+	}
 	/* Source: dtc compiles exactly the bytes checked here. */
 	rc = check_source(&raw, name, d);
 	if (rc >= 0)
+		rc = check_cells(&raw, name, d);
+	if (rc >= 0)
 		rc = dtc_convert(raw.data, raw.len, "dts", "dtb", name, max,
 				 &dtb, d);
+	if (rc == -VDT_ERR_BADDT && !config.cpp && has_include(&raw))
+		vdt_hint(d, "the source uses #include: --cpp runs the C preprocessor first (-i DIR for its include path)");
 	if (rc >= 0 && labels)
 		rc = source_labels(&raw, name, max, labels, d);
 	vbuf_free(&raw);
@@ -404,14 +809,15 @@ int fileio_in_place(const char *path)
 	return !S_ISREG(st.st_mode) || std_stream(&st) >= 0;
 }
 
-/* The mode a new file would get, or the existing file's. */
+/* The mode a new file would get, or the existing file's without its
+ * set-user-ID and set-group-ID bits (they never survive a rewrite). */
 static mode_t target_mode(const char *path)
 {
 	struct stat st;
 	mode_t mask;
 
 	if (stat(path, &st) == 0)
-		return st.st_mode & 07777;
+		return st.st_mode & 01777;
 	mask = umask(0);
 	umask(mask);
 	return 0666 & ~mask;
@@ -457,10 +863,28 @@ static int nomem(struct vdt_diag *d, const char *path)
 	return vdt_error(d, VDT_ERR_NOMEM, path, NULL, NULL, "out of memory");
 }
 
-/* Write all of @o's data to @fd, with its target's mode, and sync it. */
+/*
+ * An existing target keeps its owner and group: root's rewrite of a user's
+ * file stays the user's (others cannot give files away; their chown()
+ * failing is not an error).
+ */
+static int keep_owner(int fd, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	if (fchown(fd, st.st_uid, st.st_gid) == 0 || geteuid() != 0)
+		return 0;
+	return -1;
+}
+
+/* Write all of @o's data to @fd, with its target's owner and mode, and
+ * sync it. */
 static int fill(int fd, const struct fileio_out *o, struct vdt_diag *d)
 {
 	if (write_all(fd, o->data, o->len) < 0 ||
+	    keep_owner(fd, target(o)) < 0 ||
 	    fchmod(fd, target_mode(target(o))) < 0 || fsync(fd) < 0)
 		return io_error(d, o->path, "cannot write");
 	return 0;
@@ -610,6 +1034,32 @@ static int commit_one(struct fileio_out *o, struct vdt_diag *d)
 	return 0;
 }
 
+/*
+ * Open @path (a device, a FIFO) for writing without blocking: a FIFO
+ * nobody reads is an error (ENXIO) once FILEIO_FIFO_WAIT seconds passed,
+ * not a hang.  O_NONBLOCK is cleared once it is open.
+ */
+static int open_in_place(const char *path)
+{
+	double until = now() + FILEIO_FIFO_WAIT;
+	int fd, fl;
+
+	for (;;) {
+		fd = open(path, O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0 || errno != ENXIO || now() >= until)
+			break;
+		poll(NULL, 0, 20);
+	}
+	if (fd < 0)
+		return -1;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Standard output, a device, a FIFO: opened and written as they are. */
 static int write_in_place(const struct fileio_out *o, struct vdt_diag *d)
 {
@@ -620,7 +1070,10 @@ static int write_in_place(const struct fileio_out *o, struct vdt_diag *d)
 		std = 1;
 	else if (stat(o->path, &st) == 0)
 		std = std_stream(&st);
-	fd = std >= 0 ? std : open(o->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = std >= 0 ? std : open_in_place(o->path);
+	if (fd < 0 && errno == ENXIO)
+		return vdt_error(d, VDT_ERR_IO, o->path, NULL, NULL,
+				 "a FIFO without a reader");
 	if (fd < 0)
 		return io_error(d, o->path, "cannot open");
 	if (write_all(fd, o->data, o->len) < 0) {

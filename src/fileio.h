@@ -18,6 +18,43 @@
 /* The default limit on an input's size (a DTB's totalsize is 32 bits). */
 #define FILEIO_MAX_INPUT ((size_t)64 << 20)
 
+/* The default time limit of each dtc or cpp run, in seconds. */
+#define FILEIO_TIMEOUT 10
+/* How long a FIFO output may wait for its reader, in seconds. */
+#define FILEIO_FIFO_WAIT 2
+/* The address space each dtc or cpp run may have (RLIMIT_AS). */
+#define FILEIO_CHILD_MEM ((size_t)1 << 30)
+/* The largest #address-cells, #size-cells and #iommu-cells of a DTS
+ * input, and of any other #...-cells (Linux's MAX_PHANDLE_ARGS). */
+#define FILEIO_MAX_ADDR_CELLS 4u
+#define FILEIO_MAX_CELLS 16u
+/* The most -i directories. */
+#define FILEIO_MAX_INCDIRS 64
+
+/*
+ * How DTS inputs are compiled, for every later fileio_load_dt():
+ * @timeout: the time limit of each child (dtc, cpp) in seconds, 0 for
+ *	FILEIO_TIMEOUT; a child over it is killed, with what it forked
+ * @cpp: run the C preprocessor on DTS inputs first, as Linux's build does
+ *	("cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I DIR...")
+ * @incdirs, @nincdirs: the -I directories
+ * @deps: NULL, or receives the name of every file cpp read, each
+ *	followed by a NUL
+ * Every child runs in its own process group, with RLIMIT_AS
+ * FILEIO_CHILD_MEM, RLIMIT_CPU the time limit, and RLIMIT_FSIZE the input
+ * size limit plus 1 MiB.
+ */
+struct fileio_config {
+	unsigned timeout;
+	int cpp;
+	const char *const *incdirs;
+	int nincdirs;
+	struct vbuf *deps;
+};
+
+/** fileio_configure - set the configuration (copied; @c's strings kept) */
+void fileio_configure(const struct fileio_config *c);
+
 /**
  * fileio_read - read a whole file
  * @path: the file, or "-" for standard input
@@ -69,8 +106,11 @@ void fileio_labels_free(struct fileio_labels *l);
  *	0, on success
  *	-VDT_ERR_IO, if the file cannot be read, is larger than @max, or dtc
  *		cannot run
- *	-VDT_ERR_INPUT, if DTS source uses /include/ or /incbin/
- *	-VDT_ERR_BADDT, if dtc rejects the source (its first message is kept)
+ *	-VDT_ERR_INPUT, if the file is empty, if DTS source uses /include/ or
+ *		/incbin/ or has a #...-cells value over the limits above, or
+ *		if dtc or cpp ran out of time or over its resource limits
+ *	-VDT_ERR_BADDT, if dtc (or cpp) rejects the source (its first
+ *		message is kept; with a hint naming --cpp for #include)
  *	-VDT_ERR_NOMEM
  */
 int fileio_load_dt(const char *path, const char *name, size_t max,

@@ -303,6 +303,15 @@ static int64_t lowest_free(struct idalloc *a, uint32_t n)
 	return -VDT_ERR_EXHAUSTED;
 }
 
+int idalloc_place(struct idalloc *a, int key)
+{
+	int64_t vid = lowest_free(a, a->keys[key].count);
+
+	if (vid < 0)
+		return (int)vid;
+	return take(a, key, (uint32_t)vid, IDALLOC_ALLOCATED);
+}
+
 int idalloc_assign(struct idalloc *a, enum vdt_policy policy, int *failed)
 {
 	struct idalloc_key *k;

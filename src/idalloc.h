@@ -171,6 +171,17 @@ int idalloc_owner(const struct idalloc *a, uint32_t vid);
 int idalloc_pin(struct idalloc *a, int key, uint32_t vid, int tag);
 
 /**
+ * idalloc_place - give key @key, which has no vID yet, the lowest free run
+ * now, as idalloc_assign() would under the compact policy
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_EXHAUSTED, if no run is free
+ *	-VDT_ERR_NOMEM
+ */
+int idalloc_place(struct idalloc *a, int key);
+
+/**
  * idalloc_assign - give every key that has no vID one, by @policy
  * @failed: on -VDT_ERR_EXHAUSTED, the index of the first key left without
  *

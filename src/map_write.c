@@ -86,6 +86,19 @@ int map_prefix_ok(const char *prefix)
 		"_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
 		"_Static_assert", "_Thread_local",
 	};
+	/* The header includes <stdint.h>, and a C library's <stdint.h> may
+	 * bring <stddef.h>: their macros outside the patterns below, and the
+	 * system macros of GNU C modes (gcc -std=gnu11 defines linux, unix). */
+	static const char *const macros[] = {
+		"NULL", "offsetof", "unreachable",
+		"PTRDIFF_MIN", "PTRDIFF_MAX", "PTRDIFF_WIDTH",
+		"SIG_ATOMIC_MIN", "SIG_ATOMIC_MAX", "SIG_ATOMIC_WIDTH",
+		"SIZE_MAX", "SIZE_WIDTH",
+		"WCHAR_MIN", "WCHAR_MAX", "WCHAR_WIDTH",
+		"WINT_MIN", "WINT_MAX", "WINT_WIDTH",
+		"linux", "unix",
+	};
+	static const char *const int_ends[] = { "_MAX", "_MIN", "_WIDTH", "_C" };
 	size_t i, n = strlen(prefix);
 	char ch;
 
@@ -106,6 +119,17 @@ int map_prefix_ok(const char *prefix)
 				  (prefix[1] >= 'A' && prefix[1] <= 'Z'))) ||
 	    (n >= 2 && strcmp(prefix + n - 2, "_t") == 0))
 		return 0;
+	for (i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
+		if (strcmp(prefix, macros[i]) == 0)
+			return 0;
+	/* <stdint.h>'s own macros and those C reserves for it (C11 7.31.10):
+	 * INT... or UINT... ending in _MAX, _MIN, _WIDTH or _C. */
+	if (strncmp(prefix, "INT", 3) == 0 || strncmp(prefix, "UINT", 4) == 0)
+		for (i = 0; i < sizeof(int_ends) / sizeof(int_ends[0]); i++)
+			if (n > strlen(int_ends[i]) + 2 &&
+			    strcmp(prefix + n - strlen(int_ends[i]),
+				   int_ends[i]) == 0)
+				return 0;
 	return 1;
 }
 

@@ -18,6 +18,7 @@
 #include "allowlist.h"
 #include "dtgen.h"
 #include "fileio.h"
+#include "hostdt_dom0.h"
 #include "map_read.h"
 #include "map_write.h"
 #include "vbuf.h"
@@ -26,7 +27,7 @@
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 #define MAX_MAPS 16
-#define MAX_OUTS (MAX_MAPS + 2)	/* -o, --guest-view and the maps */
+#define MAX_OUTS (MAX_MAPS + 3)	/* -o, --guest-view, the maps and -d */
 #define MAX_ALLOW 256
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -36,7 +37,9 @@ enum long_only {
 	OPT_ALLOW_PATH,
 	OPT_BUILDER,
 	OPT_CHECK,
+	OPT_CPP,
 	OPT_DUMP_MAP,
+	OPT_FORCE,
 	OPT_GUEST_VIEW,
 	OPT_HOST,
 	OPT_LOCK,
@@ -48,6 +51,7 @@ enum long_only {
 	OPT_PARTIAL,
 	OPT_POLICY,
 	OPT_REPORT,
+	OPT_TIMEOUT,
 	OPT_VID_BASE,
 	OPT_VID_BITS,
 	OPT_VIOMMU_PHANDLE,
@@ -68,21 +72,26 @@ static const struct option long_opts[] = {
 	{ "allow-path", required_argument, NULL, OPT_ALLOW_PATH },
 	{ "builder", required_argument, NULL, OPT_BUILDER },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "cpp", no_argument, NULL, OPT_CPP },
 	{ "dump-map", required_argument, NULL, OPT_DUMP_MAP },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "guest-view", required_argument, NULL, OPT_GUEST_VIEW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "include", required_argument, NULL, 'i' },
 	{ "lock", required_argument, NULL, OPT_LOCK },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "map-format", required_argument, NULL, OPT_MAP_FORMAT },
 	{ "map-prefix", required_argument, NULL, OPT_MAP_PREFIX },
 	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE },
 	{ "no-viommu-node", no_argument, NULL, OPT_NO_VIOMMU_NODE },
+	{ "out-dependency", required_argument, NULL, 'd' },
 	{ "out-format", required_argument, NULL, 'O' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "partial", required_argument, NULL, OPT_PARTIAL },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, 'V' },
 	{ "vid-base", required_argument, NULL, OPT_VID_BASE },
 	{ "vid-bits", required_argument, NULL, OPT_VID_BITS },
@@ -117,20 +126,31 @@ struct cli {
 	int nopts;			/* options other than --dump-map, -q, -v */
 	int check;
 	int report;
+	int force;			/* --force */
+	int cpp;			/* --cpp */
+	const char *incdirs[FILEIO_MAX_INCDIRS];	/* -i DIR... */
+	int nincdirs;
+	const char *depfile;		/* -d FILE, or NULL */
+	unsigned timeout;		/* --timeout, 0: FILEIO_TIMEOUT */
+	int help, version;		/* -h, -V: alone only */
 	int quiet;
 	int verbose;
 };
+
+/* The files cpp read (NUL after each), for -d. */
+static struct vbuf cpp_deps;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " [-hqVv] [--allow-list file] [--allow-path path]\n"
-		"                    [--builder none|libxl|dom0less] [--check]\n"
-		"                    [--guest-view file] [--lock file] [--map file]\n"
+		"                    [--builder none|libxl|dom0less] [--check] [--cpp]\n"
+		"                    [-d file] [--force] [--guest-view file] [-i dir]\n"
+		"                    [--lock file] [--map file]\n"
 		"                    [--map-format " MAP_FORMAT_NAMES "]\n"
 		"                    [--map-prefix name] [--max-input-size n] [--no-viommu-node]\n"
 		"                    [-O dtb|dts] [-o file] [--policy compact|identity]\n"
-		"                    [--report] [--vid-base n] [--vid-bits n]\n"
+		"                    [--report] [--timeout n] [--vid-base n] [--vid-bits n]\n"
 		"                    [--viommu-phandle n] [--viommu-priority n]\n"
 		"                    [--viommu-reg base,size] [--viommu-spi n] [--vpci]\n"
 		"                    [--xen-abi devid-map|none|vsmmuv3-v3] [--xl-ranges]\n"
@@ -153,13 +173,19 @@ static void help(void)
 	       "  --vpci                   the guest has xl pci= devices (vsmmuv3-v3, libxl)\n"
 	       "  --guest-view FILE        the guest's tree once its builder is done; DTS if .dts\n"
 	       "  --map FILE               vID map table; repeatable; .yaml/.yml, .json, .cfg (xl),\n"
-	       "                           .h (C), .bin (binary); other names are YAML\n"
+	       "                           .h (C), .bin (binary); other names need --map-format\n"
 	       "  --map-format FMT         " MAP_FORMAT_NAMES ", for a --map FILE with another name\n"
 	       "  --map-prefix NAME        names in the C form (default " MAP_PREFIX_DEFAULT ")\n"
 	       "  --xl-ranges              .cfg maps write a range as one PBASE@VBASE,BASE,COUNT\n"
 	       "  --lock FILE              keep the vIDs of an earlier YAML or JSON map\n"
 	       "  --allow-path PATH        a host path the guest may be given; repeatable\n"
 	       "  --allow-list FILE        host paths the guest may be given, one a line\n"
+	       "  -d, --out-dependency FILE\n"
+	       "                           write a Make rule: the outputs depend on the inputs\n"
+	       "  --force                  replace an existing file that is no map or tree of ours\n"
+	       "  --cpp                    run the C preprocessor on DTS inputs (as Linux's build)\n"
+	       "  -i, --include DIR        a directory for --cpp's #include; repeatable\n"
+	       "  --timeout N              kill dtc or cpp after N seconds (default " STR(FILEIO_TIMEOUT) ")\n"
 	       "  --max-input-size N       refuse inputs larger than N bytes (default 64 MiB)\n"
 	       "  --policy POLICY          compact (default) or identity\n"
 	       "  --vid-base N             lowest vID to hand out (default 0)\n"
@@ -174,7 +200,7 @@ static void help(void)
 	printf(
 	       "  --no-viommu-node         rewrite references only; the toolstack makes the node\n"
 	       "  --check                  validate and report; write nothing\n"
-	       "  --report                 print the vID table on stderr\n"
+	       "  --report                 print the vID table (on stderr if stdout is an output)\n"
 	       "  --dump-map FILE          print a map file (YAML, JSON or binary) as YAML\n"
 	       "  -q                       no warnings\n"
 	       "  -v                       say what was done\n"
@@ -242,7 +268,8 @@ static int parse_option(struct cli *c, int opt)
 	uint64_t n;
 	uint32_t v;
 
-	if (opt != OPT_DUMP_MAP && opt != 'q' && opt != 'v')
+	if (opt != OPT_DUMP_MAP && opt != 'q' && opt != 'v' && opt != 'h' &&
+	    opt != 'V')
 		c->nopts++;
 	if (opt >= OPT_ALLOW_LIST && opt < OPT_END)
 		c->given |= GIVEN(opt);
@@ -275,13 +302,36 @@ static int parse_option(struct cli *c, int opt)
 	case OPT_CHECK:
 		c->check = 1;
 		return 0;
+	case OPT_CPP:
+		c->cpp = 1;
+		return 0;
+	case 'd':
+		if (c->depfile)
+			return usage_error("-d may be given once%s", "");
+		c->depfile = optarg;
+		return 0;
+	case OPT_FORCE:
+		c->force = 1;
+		return 0;
+	case 'i':
+		if (c->nincdirs == FILEIO_MAX_INCDIRS)
+			return usage_error("more than " STR(FILEIO_MAX_INCDIRS) " -i directories%s",
+					   "");
+		c->incdirs[c->nincdirs++] = optarg;
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_num(optarg, 86400, &n) < 0 || n == 0)
+			return usage_error("--timeout takes a number of seconds, 1 to 86400, not '%s'",
+					   optarg);
+		c->timeout = (unsigned)n;
+		return 0;
 	case OPT_GUEST_VIEW:
 		c->guest_view = optarg;
 		c->opts.guest_view = 1;
 		return 0;
 	case 'h':
-		help();
-		exit(0);
+		c->help = 1;
+		return 0;
 	case OPT_DUMP_MAP:
 		c->dump_map = optarg;
 		return 0;
@@ -346,8 +396,8 @@ static int parse_option(struct cli *c, int opt)
 		c->report = 1;
 		return 0;
 	case 'V':
-		printf(PROG " " DTGEN_VERSION "\n");
-		exit(0);
+		c->version = 1;
+		return 0;
 	case 'v':
 		c->verbose = 1;
 		return 0;
@@ -432,17 +482,17 @@ static int report_diag(const struct cli *c, const struct vdt_diag *d)
 	return d->code == -VDT_ERR_USAGE ? EXIT_USAGE : EXIT_INPUT;
 }
 
-static void print_report(const struct vmap *m)
+static void print_report(FILE *f, const struct vmap *m)
 {
 	const struct vmap_entry *e;
 	int i, j;
 
-	fprintf(stderr, "%-10s %-10s %-8s %-10s %-28s %s\n", "vID", "pID",
+	fprintf(f, "%-10s %-10s %-8s %-10s %-28s %s\n", "vID", "pID",
 		"count", "mask", "pIOMMU", "node (host)");
 	for (i = 0; i < m->nentries; i++) {
 		e = &m->entries[i];
 		for (j = 0; j < e->ndevs; j++)
-			fprintf(stderr, "0x%-8" PRIx32 " 0x%-8" PRIx32
+			fprintf(f, "0x%-8" PRIx32 " 0x%-8" PRIx32
 				" %-8" PRIu32 " 0x%-8" PRIx32 " %-28s %s (%s)\n",
 				e->vid, e->pid, e->count, e->mask,
 				m->iommus[e->iommu].path,
@@ -513,7 +563,65 @@ static int same_output(const char *a, const char *b)
 	       strcmp(ca, cb) == 0;
 }
 
-/* How many inputs are named '-'. */
+/* Whether @p is one of the names of standard stream @fd itself. */
+static int std_name(const char *p, int fd)
+{
+	static const char *const dev[] = { "/dev/stdin", "/dev/stdout",
+					   "/dev/stderr" };
+	char buf[64];
+
+	if (strcmp(p, dev[fd]) == 0)
+		return 1;
+	snprintf(buf, sizeof(buf), "/dev/fd/%d", fd);
+	if (strcmp(p, buf) == 0)
+		return 1;
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", fd);
+	if (strcmp(p, buf) == 0)
+		return 1;
+	snprintf(buf, sizeof(buf), "/proc/thread-self/fd/%d", fd);
+	if (strcmp(p, buf) == 0)
+		return 1;
+	snprintf(buf, sizeof(buf), "/proc/%ld/fd/%d", (long)getpid(), fd);
+	return strcmp(p, buf) == 0;
+}
+
+/*
+ * Whether @path names standard input (@fd 0) or output (1): "-", or a
+ * name whose symbolic links lead to /dev/stdin, /dev/fd/0,
+ * /proc/self/fd/0 and the like.
+ */
+static int names_std(const char *path, int fd)
+{
+	char cur[PATH_MAX], link[PATH_MAX], next[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+	int hops;
+
+	if (strcmp(path, "-") == 0)
+		return 1;
+	if (strlen(path) >= sizeof(cur))
+		return 0;
+	strcpy(cur, path);
+	for (hops = 0; hops < 40; hops++) {
+		if (std_name(cur, fd))
+			return 1;
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			return 0;
+		link[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (link[0] == '/' || !slash)
+			strcpy(next, link);
+		else if (snprintf(next, sizeof(next), "%.*s/%s",
+				  (int)(slash - cur), cur, link) >=
+			 (int)sizeof(next))
+			return 0;
+		strcpy(cur, next);
+	}
+	return 0;
+}
+
+/* How many inputs name standard input, whatever the name. */
 static int stdin_users(const struct cli *c)
 {
 	const char *in[] = { c->host, c->partial, c->lock, c->allow_list };
@@ -521,8 +629,35 @@ static int stdin_users(const struct cli *c)
 	int n = 0;
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		n += in[i] && strcmp(in[i], "-") == 0;
+		n += in[i] && names_std(in[i], 0);
 	return n;
+}
+
+/* stat() of @path, standard input or output for "-" (@fd). */
+static int stat_of(const char *path, int fd, struct stat *st)
+{
+	return strcmp(path, "-") == 0 ? fstat(fd, st) : stat(path, st);
+}
+
+/* Whether input @in and output @out are one regular file. */
+static int same_file(const char *in, const char *out)
+{
+	struct stat si, so;
+
+	return stat_of(in, 0, &si) == 0 && stat_of(out, 1, &so) == 0 &&
+	       S_ISREG(si.st_mode) && si.st_dev == so.st_dev &&
+	       si.st_ino == so.st_ino;
+}
+
+/* Whether output @path is (or is written to) standard output. */
+static int to_stdout(const char *path)
+{
+	struct stat s1, st;
+
+	if (names_std(path, 1))
+		return 1;
+	return fstat(1, &s1) == 0 && stat(path, &st) == 0 &&
+	       s1.st_dev == st.st_dev && s1.st_ino == st.st_ino;
 }
 
 /* Checks across options; 0 or EXIT_USAGE. */
@@ -587,6 +722,110 @@ static int check_abi(const struct cli *c)
 	return 0;
 }
 
+/* Whether the @len bytes at @p hold the string @s. */
+static int contains(const char *p, size_t len, const char *s)
+{
+	size_t k = strlen(s), i;
+
+	for (i = 0; i + k <= len; i++)
+		if (p[i] == s[0] && memcmp(p + i, s, k) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the @len bytes at @p, an existing output, are something this
+ * tool writes and reads back (a tree, a map, a C header or, for the -d
+ * file @dep, a one-line Make rule), which it may replace without --force.
+ */
+static int ours(const struct cli *c, const char *p, size_t len, int dep)
+{
+	static const char xl[] = "iommu_devid_map = [";
+	static const char hdr[] = "/* Generated by viommu-dtgen";
+	struct vdt_diag d;
+	struct vmap m;
+	size_t n = len;
+	int rc;
+
+	if (len >= 4 && memcmp(p, "\xd0\x0d\xfe\xed", 4) == 0)
+		return 1;
+	if (contains(p, len, "/dts-v1/;") ||
+	    (len >= sizeof(hdr) - 1 && memcmp(p, hdr, sizeof(hdr) - 1) == 0))
+		return 1;
+	while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	if (n >= sizeof(xl) && memcmp(p, xl, sizeof(xl) - 1) == 0 &&
+	    p[n - 1] == ']' && !memchr(p, '\n', n))
+		return 1;
+	if (dep && n && !memchr(p, '\n', n) && memchr(p, ':', n))
+		return 1;
+	vdt_diag_init(&d);
+	memset(&m, 0, sizeof(m));
+	rc = map_read(p, len, "", &m, &d);
+	vmap_free(&m);
+	vdt_diag_free(&d);
+	(void)c;
+	return rc >= 0;
+}
+
+/*
+ * Outputs that must not be written: an input (but -o may name --partial,
+ * rewritten in place, and a --map the --lock), standard output twice, a
+ * dangling symbolic link, and without --force an existing file that is
+ * not ours().
+ */
+static int check_outputs(const struct cli *c, const char *const *outs, int n)
+{
+	const char *in[] = { c->host, c->partial, c->lock, c->allow_list };
+	const char *what[] = { "--host", "--partial", "--lock",
+			       "--allow-list" };
+	struct stat st;
+	struct vbuf b;
+	struct vdt_diag d;
+	int i, k, nstdout = 0, ok, rc;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 4; k++) {
+			if (!in[k] || !same_file(in[k], outs[i]))
+				continue;
+			if (k == 1 && outs[i] == c->output)
+				continue;	/* the in-place rewrite */
+			if (k == 2 && i >= (c->output != NULL) +
+					   (c->guest_view != NULL) &&
+			    outs[i] != c->depfile)
+				continue;	/* --lock and --map: one map */
+			fprintf(stderr, PROG ": error: output '%s' is the %s input '%s'\n",
+				outs[i], what[k], in[k]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		nstdout += names_std(outs[i], 1);
+		if (strcmp(outs[i], "-") == 0)
+			continue;
+		if (lstat(outs[i], &st) == 0 && S_ISLNK(st.st_mode) &&
+		    stat(outs[i], &st) < 0 && errno == ENOENT)
+			return usage_error("output '%s' is a dangling symbolic link: not writing through it",
+					   outs[i]);
+		if (c->force || stat(outs[i], &st) < 0 ||
+		    !S_ISREG(st.st_mode) || st.st_size == 0 ||
+		    fileio_in_place(outs[i]))
+			continue;
+		vbuf_init(&b);
+		vdt_diag_init(&d);
+		rc = fileio_read(outs[i], outs[i], c->max_input, &b, &d);
+		ok = rc >= 0 && ours(c, b.data, b.len, outs[i] == c->depfile);
+		vbuf_free(&b);
+		vdt_diag_free(&d);
+		if (!ok)
+			return usage_error("output '%s' exists and is no map or device tree this tool reads back; --force replaces it",
+					   outs[i]);
+	}
+	if (nstdout > 1)
+		return usage_error("standard output is named for two outputs%s",
+				   "");
+	return 0;
+}
+
 static int check_cli(const struct cli *c)
 {
 	const char *outs[MAX_OUTS];
@@ -609,12 +848,23 @@ static int check_cli(const struct cli *c)
 	if (stdin_users(c) > 1)
 		return usage_error("only one of --host, --partial, --lock and --allow-list may read standard input%s",
 				   "");
+	if (c->nincdirs && !c->cpp)
+		return usage_error("-i '%s' goes with --cpp", c->incdirs[0]);
+	for (i = 0; i < c->nmaps; i++)
+		if (map_format_by_path(c->maps[i]) < 0 && c->map_format < 0)
+			return usage_error("--map '%s': no map format has that name's extension; give --map-format",
+					   c->maps[i]);
 	if (c->output)
 		outs[n++] = c->output;
 	if (c->guest_view)
 		outs[n++] = c->guest_view;
 	for (i = 0; i < c->nmaps; i++)
 		outs[n++] = c->maps[i];
+	if (c->depfile)
+		outs[n++] = c->depfile;
+	rc = check_outputs(c, outs, n);
+	if (rc)
+		return rc;
 	/* Two outputs may share a device such as /dev/null, not a file. */
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
@@ -653,6 +903,85 @@ static int render_dt(const struct fileio_labels *labels, const void *fdt,
 	return 0;
 }
 
+/* --report goes to standard output, unless an output does. */
+static FILE *report_stream(const struct fileio_out *outs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (to_stdout(outs[i].path))
+			return stderr;
+	return stdout;
+}
+
+/* @name as a word of a Make rule: blanks and '#' escaped, '$' doubled. */
+static int dep_word(struct vbuf *b, const char *name)
+{
+	const char *p;
+	int rc = b->len ? vbuf_append(b, " ", 1) : 0;
+
+	for (p = name; *p && rc >= 0; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '#')
+			rc = vbuf_append(b, "\\", 1);
+		else if (*p == '$')
+			rc = vbuf_append(b, "$", 1);
+		if (rc >= 0)
+			rc = vbuf_append(b, p, 1);
+	}
+	return rc;
+}
+
+/* Whether @name is one of the NUL-terminated names in @b[0, @end). */
+static int dep_seen(const struct vbuf *b, size_t end, const char *name)
+{
+	size_t at;
+
+	for (at = 0; at < end; at += strlen(b->data + at) + 1)
+		if (strcmp(b->data + at, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * -d FILE: "OUTPUTS: INPUTS", as "dtc -d" writes it: every file written
+ * (not standard output), and every input read (host, partial, lock, allow
+ * list, and with --cpp every file the preprocessor read), each once.
+ */
+static int depfile(const struct cli *c, const struct fileio_out *outs,
+		   int n, struct vbuf *b, struct vdt_diag *d)
+{
+	const char *in[] = { c->host, c->partial, c->lock, c->allow_list };
+	struct vbuf names;
+	size_t i, at;
+	int k, rc = 0;
+
+	vbuf_init(&names);
+	for (k = 0; k < n && rc >= 0; k++)
+		if (!names_std(outs[k].path, 1))
+			rc = dep_word(b, outs[k].path);
+	if (rc >= 0)
+		rc = vbuf_append(b, ":", 1);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]) && rc >= 0; i++)
+		if (in[i] && !names_std(in[i], 0) &&
+		    !dep_seen(&names, names.len, in[i]))
+			rc = vbuf_append(&names, in[i], strlen(in[i]) + 1);
+	for (at = 0; at < cpp_deps.len && rc >= 0;
+	     at += strlen(cpp_deps.data + at) + 1)
+		if (!dep_seen(&names, names.len, cpp_deps.data + at))
+			rc = vbuf_append(&names, cpp_deps.data + at,
+					 strlen(cpp_deps.data + at) + 1);
+	for (at = 0; at < names.len && rc >= 0;
+	     at += strlen(names.data + at) + 1)
+		rc = dep_word(b, names.data + at);
+	if (rc >= 0)
+		rc = vbuf_append(b, "\n", 1);
+	vbuf_free(&names);
+	if (rc < 0)
+		return vdt_error(d, VDT_ERR_NOMEM, c->depfile, NULL, NULL,
+				 "out of memory");
+	return 0;
+}
+
 /* Render every output in memory, so that nothing is written on error. */
 static int render(const struct cli *c, const struct dtgen_result *res,
 		  const struct fileio_labels *labels, struct vbuf *bufs,
@@ -687,6 +1016,15 @@ static int render(const struct cli *c, const struct dtgen_result *res,
 		outs[n].path = c->maps[i];
 		outs[n].data = bufs[n].data;
 		outs[n].len = bufs[n].len;
+	}
+	if (c->depfile) {
+		rc = depfile(c, outs, n, &bufs[n], d);
+		if (rc < 0)
+			return rc;
+		outs[n].path = c->depfile;
+		outs[n].data = bufs[n].data;
+		outs[n].len = bufs[n].len;
+		n++;
 	}
 	*nouts = n;
 	return 0;
@@ -777,12 +1115,22 @@ static int load_inputs(const struct cli *c, struct dtgen_blob *host,
 
 	host->name = display_name(c->host);
 	partial->name = display_name(c->partial);
+	struct fileio_config fc = {
+		.timeout = c->timeout, .cpp = c->cpp, .incdirs = c->incdirs,
+		.nincdirs = c->nincdirs, .deps = c->depfile ? &cpp_deps : NULL,
+	};
+
+	fileio_configure(&fc);
 	rc = fileio_load_dt(c->host, host->name, c->max_input, &data, &size,
 			    NULL, d);
 	if (rc < 0)
 		return rc;
 	host->data = data;
 	host->size = size;
+	rc = hostdt_dom0_check(data, size, host->name,
+			       c->opts.abi != VDT_ABI_NONE, d);
+	if (rc < 0)
+		return rc;
 	rc = fileio_load_dt(c->partial, partial->name, c->max_input, &data,
 			    &size, labels, d);
 	if (rc < 0)
@@ -828,7 +1176,7 @@ static int run(const struct cli *c)
 	if (rc >= 0)
 		rc = render(c, &res, &labels, bufs, outs, &nouts, &d);
 	if (rc >= 0 && c->report)
-		print_report(&res.map);
+		print_report(report_stream(outs, nouts), &res.map);
 	if (rc >= 0 && c->verbose)
 		print_summary(c, &res.map);
 	if (rc >= 0 && !c->check)
@@ -843,8 +1191,48 @@ static int run(const struct cli *c)
 	free((void *)host.data);
 	free((void *)partial.data);
 	fileio_labels_free(&labels);
+	vbuf_free(&cpp_deps);
 	vdt_diag_free(&d);
 	return rc;
+}
+
+/*
+ * A long option written with one dash ("-host") would be read as short
+ * options ("-h -o st"): a usage error, before getopt sees it.  Values of
+ * options are skipped.
+ */
+static int check_single_dash(int argc, char **argv)
+{
+	const struct option *o;
+	const char *a;
+	size_t len;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return 0;
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			for (o = long_opts; o->name; o++)
+				if (o->has_arg == required_argument &&
+				    strcmp(a + 2, o->name) == 0)
+					i++;
+			continue;
+		}
+		if (strchr("dOoi", a[1]) && a[2] == '\0') {
+			i++;
+			continue;
+		}
+		len = strcspn(a + 1, "=");
+		for (o = long_opts; o->name && len >= 2; o++)
+			if (strncmp(a + 1, o->name, len) == 0 &&
+			    (o->name[len] == '\0' || len >= 4))
+				return usage_error("'%s': long options take two dashes",
+						   a);
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -857,7 +1245,10 @@ int main(int argc, char **argv)
 	c.map_format = -1;
 	c.max_input = FILEIO_MAX_INPUT;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":hO:o:qVv", long_opts,
+	rc = check_single_dash(argc, argv);
+	if (rc)
+		return rc;
+	while ((opt = getopt_long(argc, argv, ":d:hi:O:o:qVv", long_opts,
 				  NULL)) != -1) {
 		if (opt == '?' || opt == ':')
 			return usage_error(opt == ':' ?
@@ -870,6 +1261,17 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if ((c.help || c.version) && argc > 2)
+		return usage_error("%s takes no other argument",
+				   c.help ? "-h (--help)" : "-V (--version)");
+	if (c.help) {
+		help();
+		return 0;
+	}
+	if (c.version) {
+		printf(PROG " " DTGEN_VERSION "\n");
+		return 0;
+	}
 	/* The series' Xen builds the guest tree: libxl unless told. */
 	if (c.opts.abi == VDT_ABI_VSMMUV3_V3 &&
 	    !(c.given & GIVEN(OPT_BUILDER)))

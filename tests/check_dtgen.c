@@ -852,6 +852,210 @@ START_TEST(test_lock_errors)
 }
 END_TEST
 
+/* ---- --lock: a table of lock files against the rules ---- */
+
+enum { LK_A, LK_B, LK_500, LK_P };	/* the lock's IOMMUs */
+
+static char lt_iommu[][20] = { "/iommu@4f000000", "/iommu@50000000",
+			       "/iommu@51000000", "/iommu@55000000" };
+static const uint64_t lt_base[] = { 0x4f000000, 0x50000000, 0x51000000,
+				    0x55000000 };
+static char lt_node[][32] = { "/passthrough/a@1000", "/passthrough/b@2000",
+			      "/passthrough/pcie@f000",
+			      "/passthrough/test@10000000",
+			      "/passthrough/masked@c000" };
+static char lt_host[][24] = { "/soc/a@1000", "/soc/b@2000", "/soc/pcie@f000",
+			      "/soc/test@10000000", "/soc/masked@c000" };
+enum { D_A, D_B, D_PCIE, D_TEST, D_MASKED };
+static int lt_devs[] = { D_A, D_B, D_PCIE, D_TEST, D_MASKED };
+
+struct lt_entry {
+	int iommu;
+	uint32_t pid, count, mask, vid;
+	int dev;
+};
+
+static const struct lock_case {
+	const char *name;
+	struct lt_entry e[4];
+	int n;
+	const char *body;
+	int allow_moves;
+	int rc;
+	int dev1;		/* the output's vID of this device... */
+	uint32_t vid1;		/* ...must be this (dev1 < 0: not checked) */
+	int dev2;
+	uint32_t vid2;
+	const char *node;	/* the error's node ("": none) */
+	const char *msg;	/* in the error, or in a loud warning when rc 0 */
+	int loud;		/* loud warnings */
+} lock_cases[] = {
+	/* Finding (a): the bridge is gone, its single keeps the range's vID. */
+	{ "single in a former range", { { LK_A, 0, 0x100, 0, 0x10, D_PCIE } }, 1,
+	  DEV("a@1000", ""), 0, 0, D_A, 0x15, -1, 0, NULL, NULL, 0 },
+	{ "single in a former range, new device", { { LK_A, 0, 0x100, 0, 0, D_PCIE } }, 1,
+	  DEV("b@2000", "") DEV("a@1000", ""), 0, 0, D_A, 0x5, D_B, 0x0, NULL,
+	  NULL, 0 },
+	{ "two singles of a former range", { { LK_A, 0, 0x100, 0, 0x200, D_PCIE } }, 1,
+	  DEV("test@10000000", "") DEV("a@1000", ""), 0, 0, D_A, 0x205, D_TEST,
+	  0x210, NULL, NULL, 0 },
+	{ "the range kept, with its single", { { LK_A, 0, 0x100, 0, 0x300, D_PCIE } }, 1,
+	  DEV("pcie@f000", "") DEV("a@1000", ""), 0, 0, D_A, 0x305, -1, 0, NULL,
+	  NULL, 0 },
+	{ "a masked key kept", { { LK_500, 0x40, 1, 0x7f00, 7, D_MASKED } }, 1,
+	  DEV("masked@c000", "") DEV("a@1000", ""), 0, 0, D_MASKED, 7, D_A, 0,
+	  NULL, NULL, 0 },
+	{ "a masked entry binds no unmasked key", { { LK_A, 0x5, 1, 0xf0, 7, D_A } }, 1,
+	  DEV("a@1000", ""), 0, 0, D_A, 0, -1, 0, NULL, NULL, 0 },
+	/* A new range placed around the singles it swallows. */
+	{ "new range around locked singles",
+	  { { LK_A, 0x5, 1, 0, 0x105, D_A }, { LK_A, 0x10, 1, 0, 0x110, D_TEST } }, 2,
+	  DEV("pcie@f000", "") DEV("a@1000", "") DEV("test@10000000", "")
+	  DEV("b@2000", ""), 0, 0, D_A, 0x105, D_TEST, 0x110, NULL, NULL, 0 },
+	/* Finding (b): it cannot be placed so; an error naming both sides. */
+	{ "new range would move locked singles",
+	  { { LK_A, 0x5, 1, 0, 0x105, D_A }, { LK_A, 0x10, 1, 0, 0x110, D_TEST },
+	    { LK_B, 0x5, 1, 0, 0x100, D_B } }, 3,
+	  DEV("a@1000", "") DEV("test@10000000", "") DEV("b@2000", "")
+	  DEV("pcie@f000", ""), 0, -VDT_ERR_CONFLICT, -1, 0, -1, 0,
+	  "/passthrough/pcie@f000",
+	  "/iommu@4f000000 pIDs 0x0-0xff cannot be placed without moving 2 vIDs lock.yaml locks:"
+	  " vID 0x105 of pID 0x5 (used by /passthrough/a@1000),"
+	  " vID 0x110 of pID 0x10 (used by /passthrough/test@10000000)", 0 },
+	{ "new range over singles that disagree",
+	  { { LK_A, 0x5, 1, 0, 0x1, D_A }, { LK_A, 0x10, 1, 0, 0x2, D_TEST } }, 2,
+	  DEV("a@1000", "") DEV("test@10000000", "") DEV("pcie@f000", ""), 0,
+	  -VDT_ERR_CONFLICT, -1, 0, -1, 0, "/passthrough/pcie@f000",
+	  "cannot be placed without moving 2 vIDs lock.yaml locks: vID 0x1 of pID 0x5"
+	  " (used by /passthrough/a@1000), vID 0x2 of pID 0x10", 0 },
+	{ "moves allowed: every move listed",
+	  { { LK_A, 0x5, 1, 0, 0x105, D_A }, { LK_A, 0x10, 1, 0, 0x110, D_TEST },
+	    { LK_B, 0x5, 1, 0, 0x100, D_B } }, 3,
+	  DEV("a@1000", "") DEV("test@10000000", "") DEV("b@2000", "")
+	  DEV("pcie@f000", ""), 1, 0, D_A, 0x5, D_B, 0x100, "",
+	  "vID 0x105 of /iommu@4f000000 pID 0x5 (used by /passthrough/a@1000) moves to 0x5:"
+	  " /iommu@4f000000 pIDs 0x0-0xff of /passthrough/pcie@f000 could not be placed around it", 2 },
+	{ "moves allowed: the first single's place kept",
+	  { { LK_A, 0x5, 1, 0, 0x205, D_A }, { LK_A, 0x10, 1, 0, 0x2, D_TEST } }, 2,
+	  DEV("a@1000", "") DEV("test@10000000", "") DEV("pcie@f000", ""), 1, 0,
+	  D_A, 0x205, D_TEST, 0x210, "",
+	  "vID 0x2 of /iommu@4f000000 pID 0x10 (used by /passthrough/test@10000000) moves to 0x210", 1 },
+	/* Finding (c): a lock that contradicts itself is refused. */
+	{ "one key at two vIDs",
+	  { { LK_A, 0x5, 1, 0, 0x1, D_A }, { LK_A, 0x5, 1, 0, 0x2, D_A } }, 2,
+	  DEV("b@2000", ""), 0, -VDT_ERR_INPUT, -1, 0, -1, 0, "",
+	  "/iommu@4f000000 pID 0x5 is in two entries: at vID 0x1 (used by"
+	  " /passthrough/a@1000) and at vID 0x2 (used by /passthrough/a@1000)", 0 },
+	{ "one masked key at two vIDs",
+	  { { LK_500, 0x40, 1, 0x7f00, 0x1, D_MASKED },
+	    { LK_500, 0x40, 1, 0x7f00, 0x9, D_MASKED } }, 2,
+	  DEV("b@2000", ""), 0, -VDT_ERR_INPUT, -1, 0, -1, 0, "",
+	  "/iommu@51000000 pID 0x40 is in two entries", 0 },
+	{ "a single also inside a range",
+	  { { LK_A, 0, 0x100, 0, 0x0, D_PCIE }, { LK_A, 0x5, 1, 0, 0x200, D_A } }, 2,
+	  DEV("b@2000", ""), 0, -VDT_ERR_INPUT, -1, 0, -1, 0, "",
+	  "/iommu@4f000000 pID 0x5 is in two entries: at vID 0x5 (used by"
+	  " /passthrough/pcie@f000) and at vID 0x200 (used by /passthrough/a@1000)", 0 },
+	{ "two keys at one vID",
+	  { { LK_A, 0x5, 1, 0, 0x3, D_A }, { LK_B, 0x5, 1, 0, 0x3, D_B } }, 2,
+	  DEV("test@10000000", ""), 0, -VDT_ERR_INPUT, -1, 0, -1, 0, "",
+	  "vID 0x3 is in two entries: for /iommu@4f000000 pID 0x5 (used by"
+	  " /passthrough/a@1000) and for /iommu@50000000 pID 0x5 (used by"
+	  " /passthrough/b@2000)", 0 },
+	{ "a vID inside another entry's range",
+	  { { LK_A, 0, 0x100, 0, 0x0, D_PCIE }, { LK_B, 0x5, 1, 0, 0x10, D_B } }, 2,
+	  DEV("test@10000000", ""), 0, -VDT_ERR_INPUT, -1, 0, -1, 0, "",
+	  "vID 0x10 is in two entries: for /iommu@4f000000 pID 0x10", 0 },
+	/* Masks differ: two keys, no contradiction. */
+	{ "one pID under two masks",
+	  { { LK_500, 0x40, 1, 0x7f00, 0x1, D_MASKED },
+	    { LK_500, 0x40, 1, 0x0f00, 0x9, D_MASKED } }, 2,
+	  DEV("masked@c000", ""), 0, 0, D_MASKED, 0x1, -1, 0, NULL, NULL, 0 },
+};
+
+/* The loud warnings of @d, and whether one holds @text. */
+static int louds_with(const struct vdt_diag *d, const char *text, int *found)
+{
+	size_t i;
+	int n = 0;
+
+	*found = text == NULL;
+	for (i = 0; i < d->nwarnings; i++) {
+		if (!d->warnings[i].loud)
+			continue;
+		n++;
+		if (text && strstr(d->warnings[i].text, text))
+			*found = 1;
+	}
+	return n;
+}
+
+START_TEST(test_lock_table)
+{
+	const struct lock_case *c = &lock_cases[_i];
+	struct vmap_iommu iommus[4];
+	struct vmap_device devices[5];
+	struct vmap_entry entries[4];
+	struct vmap m;
+	struct dtgen_opts o;
+	struct dtgen_result res;
+	struct vdt_diag d;
+	int i, rc, found;
+	uint32_t v;
+
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < 4; i++)
+		iommus[i] = (struct vmap_iommu){ lt_iommu[i], lt_base[i] };
+	for (i = 0; i < 5; i++)
+		devices[i] = (struct vmap_device){ lt_node[i], lt_host[i] };
+	for (i = 0; i < c->n; i++)
+		entries[i] = (struct vmap_entry){ c->e[i].vid, c->e[i].count,
+						  c->e[i].pid, c->e[i].mask,
+						  c->e[i].iommu,
+						  &lt_devs[c->e[i].dev], 1 };
+	m.iommus = iommus;
+	m.niommus = 4;
+	m.devices = devices;
+	m.ndevices = 5;
+	m.entries = entries;
+	m.nentries = c->n;
+	m.vid_bits = 16;
+	dtgen_opts_default(&o);
+	o.lock = &m;
+	o.lock_name = "lock.yaml";
+	o.lock_allow_moves = c->allow_moves;
+	rc = run_with(host_dts, c->body, &o, &res, &d);
+	ck_assert_msg(rc == c->rc, "%s: returned %d, want %d (%s: %s)", c->name,
+		      rc, c->rc, d.error.node, d.error.text);
+	if (rc < 0) {
+		ck_assert_ptr_null(res.fdt);
+		ck_assert_str_eq(d.error.file, c->node[0] ? "partial.dtb" :
+							    "lock.yaml");
+		ck_assert_str_eq(d.error.node, c->node);
+		ck_assert_msg(strstr(d.error.text, c->msg) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->name, d.error.text,
+			      c->msg);
+		ck_assert_msg(d.hint[0] != '\0', "%s: no hint", c->name);
+		vdt_diag_free(&d);
+		return;
+	}
+	if (c->dev1 >= 0) {
+		v = c->vid1;
+		assert_vids(&res, lt_node[c->dev1], &v, 1);
+	}
+	if (c->dev2 >= 0) {
+		v = c->vid2;
+		assert_vids(&res, lt_node[c->dev2], &v, 1);
+	}
+	ck_assert_msg(louds_with(&d, c->msg, &found) == c->loud,
+		      "%s: %d loud warnings, want %d", c->name,
+		      louds_with(&d, c->msg, &found), c->loud);
+	ck_assert_msg(found, "%s: no loud warning holds \"%s\"", c->name, c->msg);
+	dtgen_result_free(&res);
+	vdt_diag_free(&d);
+}
+END_TEST
+
 /* ---- determinism and idempotence ---- */
 
 static const struct repeat_case {
@@ -1372,6 +1576,7 @@ Suite *dtgen_suite(void)
 	tcase_add_test(tc, test_lock_pin_wins);
 	tcase_add_test(tc, test_lock_pin_conflict);
 	tcase_add_loop_test(tc, test_lock_errors, 0, N(lock_err_cases));
+	tcase_add_loop_test(tc, test_lock_table, 0, N(lock_cases));
 	tcase_add_loop_test(tc, test_repeat, 0, N(repeat_cases));
 	tcase_add_test(tc, test_rerun_update);
 	tcase_add_test(tc, test_rerun_new_base);

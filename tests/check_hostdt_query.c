@@ -786,6 +786,91 @@ START_TEST(test_reg_base)
 }
 END_TEST
 
+/* ---- iommu_base ---- */
+
+/*
+ * IOMMUs with and without a reg of their own: Qualcomm's msm-iommu-v1 has
+ * none (its registers are in its iommu-ctx children behind ranges).
+ */
+static const char iommu_base_dts[] =
+	"/ {\n"
+	"	#address-cells = <2>; #size-cells = <2>;\n"
+	"	soc@0 { #address-cells = <1>; #size-cells = <1>;\n"
+	"		ranges = <0x0 0x0 0x0 0x10000000>;\n"
+	"		own@1ef0000 { reg = <0x1ef0000 0x10000>;\n"
+	"			#iommu-cells = <1>; };\n"
+	"		rng@1f08000 { #address-cells = <1>; #size-cells = <1>;\n"
+	"			#iommu-cells = <1>;\n"
+	"			ranges = <0x0 0x1f08000 0x10000>;\n"
+	"			ctx@1000 { reg = <0x1000 0x1000>; };\n"
+	"			ctx@2000 { reg = <0x2000 0x1000>; };\n"
+	"		};\n"
+	"		kid { #address-cells = <1>; #size-cells = <1>;\n"
+	"			#iommu-cells = <1>; ranges;\n"
+	"			nothing { };\n"
+	"			ctx@3000000 { reg = <0x3000000 0x1000>; };\n"
+	"			ctx@3001000 { reg = <0x3001000 0x1000>; };\n"
+	"		};\n"
+	"		none { #iommu-cells = <1>;\n"
+	"			ctx { compatible = \"no-reg\"; };\n"
+	"		};\n"
+	"		shortranges { #address-cells = <1>; #size-cells = <1>;\n"
+	"			#iommu-cells = <1>; ranges = <0x0 0x1>;\n"
+	"		};\n"
+	"	};\n"
+	"	high { #address-cells = <1>; #size-cells = <1>;\n"
+	"		ranges = <0x0 0x80 0x0 0x100000>;\n"
+	"		kid@1000 { #address-cells = <1>; #size-cells = <1>;\n"
+	"			#iommu-cells = <1>;\n"
+	"			ranges = <0x0 0x1000 0x1000>;\n"
+	"			ctx@200 { reg = <0x200 0x100>; };\n"
+	"		};\n"
+	"	};\n"
+	"};\n";
+
+static const struct reg_case iommu_base_cases[] = {
+	/* A reg of its own wins. */
+	{ "/soc@0/own@1ef0000", 0, 0x1ef0000, NULL, NULL, NULL },
+	/* No reg: the parent-bus address of its first ranges entry,
+	 * translated through soc@0. */
+	{ "/soc@0/rng@1f08000", 0, 0x1f08000, NULL, NULL, NULL },
+	/* No reg, empty ranges: the reg of its first child that has one. */
+	{ "/soc@0/kid", 0, 0x3000000, NULL, NULL, NULL },
+	/* Translated through its own ranges and then its bus's. */
+	{ "/high/kid@1000", 0, 0x8000001000ull, NULL, NULL, NULL },
+	/* Neither: still an error, naming the IOMMU. */
+	{ "/soc@0/none", -VDT_ERR_BADDT, 0, "/soc@0/none", "reg",
+	  "no ranges and no child with a reg" },
+	{ "/soc@0/shortranges", -VDT_ERR_BADDT, 0, "/soc@0/shortranges",
+	  "ranges", "shorter than one entry" },
+};
+
+START_TEST(test_iommu_base)
+{
+	const struct reg_case *c = &iommu_base_cases[_i];
+	uint64_t base = 0xdeadbeef;
+	struct fixture f;
+	int r;
+
+	fx_open(&f, iommu_base_dts);
+	r = hostdt_iommu_base(&f.h, node_at(&f, c->node), &base, &f.d);
+	ck_assert_msg(r == c->ret, "%s: returned %d, want %d (%s)", c->node,
+		      r, c->ret, f.d.error.text);
+	if (r == 0) {
+		ck_assert_msg(base == c->base, "%s: base 0x%llx, want 0x%llx",
+			      c->node, (unsigned long long)base,
+			      (unsigned long long)c->base);
+	} else {
+		ck_assert_str_eq(f.d.error.node, c->errnode);
+		ck_assert_str_eq(f.d.error.prop, c->prop);
+		ck_assert_msg(strstr(f.d.error.text, c->msg) != NULL,
+			      "%s: \"%s\" lacks \"%s\"", c->node,
+			      f.d.error.text, c->msg);
+	}
+	fx_close(&f);
+}
+END_TEST
+
 Suite *hostdt_query_suite(void)
 {
 	Suite *s = suite_create("hostdt_query");
@@ -806,6 +891,7 @@ Suite *hostdt_query_suite(void)
 	tcase_add_loop_test(tc, test_iommu_map, 0, N(map_cases));
 	tcase_add_loop_test(tc, test_effective_length, 0, N(eff_cases));
 	tcase_add_loop_test(tc, test_reg_base, 0, N(reg_cases));
+	tcase_add_loop_test(tc, test_iommu_base, 0, N(iommu_base_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

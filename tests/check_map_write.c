@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -650,6 +651,15 @@ static const struct prefix_case {
 	{ "static", 0 }, { "_Bool", 0 }, { "a.b", 0 }, { "\xc3\xa9", 0 },
 	{ "map$", 0 }, { "uint32_t", 0 }, { "my_t", 0 }, { "__x", 0 },
 	{ "_Map", 0 }, { "t", 1 }, { "_t", 0 }, { "map_tab", 1 },
+	/* What the header's <stdint.h> (and a <stddef.h> it may bring)
+	 * defines, and what C reserves for <stdint.h>. */
+	{ "INT32_MAX", 0 }, { "SIZE_MAX", 0 }, { "WCHAR_MIN", 0 },
+	{ "NULL", 0 }, { "offsetof", 0 }, { "UINT8_C", 0 },
+	{ "INTMAX_C", 0 }, { "INT_LEAST8_MIN", 0 }, { "UINT128_WIDTH", 0 },
+	{ "PTRDIFF_MIN", 0 }, { "SIG_ATOMIC_MAX", 0 }, { "WINT_WIDTH", 0 },
+	{ "linux", 0 }, { "unix", 0 }, { "int8_t", 0 }, { "max_align_t", 0 },
+	{ "INT", 1 }, { "INT_TABLE", 1 }, { "UINT_MAP", 1 }, { "Null", 1 },
+	{ "size_max", 1 }, { "INT32_MAXIMUM", 1 }, { "MY_INT32_MAX", 1 },
 };
 
 START_TEST(test_prefix)
@@ -670,6 +680,78 @@ START_TEST(test_prefix)
 		ck_assert_ptr_nonnull(strstr(out.data, c->s));
 	vbuf_free(&out);
 	vdt_diag_free(&d);
+}
+END_TEST
+
+/*
+ * Every macro and typedef the system's <stdint.h> and <stddef.h> define,
+ * extracted with the C compiler at test time (the predefined macros of
+ * the same mode taken out), is refused as a prefix.
+ */
+static int refuse_names(const char *cmd, int typedefs)
+{
+	char line[1024], name[256], *p, *q;
+	FILE *f = popen(cmd, "r");
+	int n = 0;
+
+	ck_assert_msg(f != NULL, "%s", cmd);
+	while (fgets(line, sizeof(line), f)) {
+		if (typedefs) {
+			/* "typedef ... NAME;" on one line */
+			if (strncmp(line, "typedef", 7) != 0 ||
+			    !(q = strrchr(line, ';')))
+				continue;
+			for (p = q; p > line && (p[-1] == '_' ||
+						 (p[-1] >= 'a' && p[-1] <= 'z') ||
+						 (p[-1] >= 'A' && p[-1] <= 'Z') ||
+						 (p[-1] >= '0' && p[-1] <= '9'));
+			     p--)
+				;
+			snprintf(name, sizeof(name), "%.*s", (int)(q - p), p);
+		} else {
+			if (sscanf(line, "#define %255[A-Za-z0-9_]", name) != 1)
+				continue;
+		}
+		if (!name[0])
+			continue;
+		ck_assert_msg(map_prefix_ok(name) == 0,
+			      "'%s' (from %s) is taken as a prefix", name, cmd);
+		n++;
+	}
+	ck_assert_int_eq(pclose(f), 0);
+	return n;
+}
+
+static const char *const std_modes[] = { "-std=c11", "-std=gnu11",
+					 "-std=c2x" };
+
+START_TEST(test_prefix_system_headers)
+{
+	char cmd[512];
+	const char *mode = std_modes[_i];
+	int n;
+
+	if (system("cc --version >/dev/null 2>&1") != 0)
+		return;		/* no compiler: nothing to compare with */
+	/* -std=c2x is newer than some compilers. */
+	snprintf(cmd, sizeof(cmd), "cc %s -E -x c /dev/null >/dev/null 2>&1",
+		 mode);
+	if (system(cmd) != 0)
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "{ cc %s -dM -E -x c /dev/null | sed 's/^/P /';"
+		 " printf '#include <stdint.h>\\n#include <stddef.h>\\n' |"
+		 " cc %s -dM -E -x c -; } |"
+		 " awk '$1 == \"P\" { pre[$3] = 1; next } !($2 in pre)'",
+		 mode, mode);
+	n = refuse_names(cmd, 0);
+	ck_assert_msg(n >= 40, "%s: only %d macros found", mode, n);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '#include <stdint.h>\\n#include <stddef.h>\\n' |"
+		 " cc %s -E -P -x c - | tr '\\n' ' ' | tr ';' '\\n' |"
+		 " sed -n 's/^ *\\(typedef .*\\)/\\1;/p'", mode);
+	n = refuse_names(cmd, 1);
+	ck_assert_msg(n >= 20, "%s: only %d typedefs found", mode, n);
 }
 END_TEST
 
@@ -694,6 +776,7 @@ Suite *map_write_suite(void)
 	tcase_add_loop_test(tc, test_format_by_path, 0, N(path_cases));
 	tcase_add_test(tc, test_format_names);
 	tcase_add_loop_test(tc, test_prefix, 0, N(prefix_cases));
+	tcase_add_loop_test(tc, test_prefix_system_headers, 0, N(std_modes));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -427,7 +427,8 @@ cli_all_or_nothing() {
 	echo old >"$w/out.dtb"
 	echo old >"$w/map.cfg"
 	timeout "$tool_timeout" "$tool" --host "$fixtures/host-dangling.dts" \
-		--partial "$cli_partial" -o "$w/out.dtb" --map "$w/map.cfg" 2>"$cli/err"
+		--partial "$cli_partial" -o "$w/out.dtb" --map "$w/map.cfg" \
+		--force 2>"$cli/err"
 	rc=$?
 	[[ $rc == 1 ]] || {
 		fail "bad input: expected exit 1, got $(describe_rc "$rc")"

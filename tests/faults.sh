@@ -78,7 +78,8 @@ dtc -q -I dts -O dtb -o "$tmp/host.dtb" "$root/examples/board.dts" || exit 2
 dtc -q -I dts -O dtb -o "$tmp/guest.dtb" "$root/examples/guest.dts" || exit 2
 "$tool" --host "$tmp/host.dtb" --partial "$tmp/guest.dtb" -o "$tmp/good.dtb" \
 	--map "$tmp/good.yaml" || exit 2
-printf 'previous output\n' >"$tmp/previous"
+# The previous output: a tree, which the tool replaces without --force.
+dtc -q -I dts -O dtb -o "$tmp/previous" - <<<'/dts-v1/; / { previous-output; };' || exit 2
 
 tool() {
 	"$tool" --host "$tmp/host.dtb" --partial "$tmp/guest.dtb" "$@"
