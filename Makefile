@@ -74,7 +74,7 @@ Q := @
 say = @printf '  %-7s %s\n'
 endif
 
-LIB_SRCS := src/allowlist.c src/api.c src/blob.c src/diag.c src/dtgen.c src/dtgen_lock.c src/dtgen_util.c src/dtgen_write.c src/dtgen_xen.c \
+LIB_SRCS := src/allowlist.c src/api.c src/sha256.c src/blob.c src/diag.c src/dtgen.c src/dtgen_lock.c src/dtgen_util.c src/dtgen_write.c src/dtgen_xen.c \
 	src/dts_write.c src/hostdt_dom0.c src/hostdt_query.c src/idalloc.c \
 	src/map_read.c src/map_write.c src/phandle_fix.c src/span.c src/u64map.c src/vbuf.c \
 	src/viommu_node.c src/vmap.c
@@ -128,7 +128,7 @@ DEPS_LINT := $(BUILD)/.deps-lint
 DEPS_GROUPS_build := build
 DEPS_GROUPS_unit := unit
 DEPS_GROUPS_test := test
-DEPS_GROUPS_lint := lint hostile
+DEPS_GROUPS_lint := lint test hostile
 
 $(BUILD)/.deps-%: scripts/install-deps $(wildcard scripts/deps.d/*.list)
 	$(Q)CC='$(CC)' CPPFLAGS='$(CPPFLAGS) $(FDT_CFLAGS) $(YAML_CFLAGS)' PKG_CONFIG='$(PKG_CONFIG)' \

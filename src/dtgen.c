@@ -14,6 +14,7 @@
 #include "blob.h"
 #include "dtgen_int.h"
 #include "phandle_fix.h"
+#include "sha256.h"
 
 void dtgen_opts_default(struct dtgen_opts *o)
 {
@@ -962,6 +963,11 @@ static int run_aligned(const struct dtgen_opts *o,
 		rc = dtgen_find_gic(&r);
 	if (rc >= 0)
 		rc = dtgen_write(&r, res);
+	/* The map says which partial tree it describes. */
+	if (rc >= 0) {
+		sha256(res->fdt, res->size, res->map.partial_sha256);
+		res->map.has_partial_sha256 = 1;
+	}
 	run_free(&r);
 	if (rc < 0)
 		dtgen_result_free(res);

@@ -618,11 +618,42 @@ static int viommu_field(struct rd *r, int key, const char *where, void *ctx)
 
 static const char *const top_keys[] = {
 	"version", "viommu", "policy", "vid-base", "vid-bits", "entries",
-	"allocated-by",
+	"allocated-by", "partial-sha256",
 };
 
 #define TOP_HEADER 0x1eu	/* viommu, policy, vid-base, vid-bits */
 #define TOP_REQUIRED 0x21u	/* version, entries */
+
+/* A lower-case hex digit's value, or -1. */
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* partial-sha256: 64 lower-case hex digits. */
+static int read_sha256(struct rd *r, const char *where, struct vmap *m)
+{
+	char *s = NULL;
+	size_t i;
+	int rc = read_str(r, where, &s), hi, lo;
+
+	if (rc < 0 || !s)	/* read_str() sets s when it succeeds */
+		return rc < 0 ? rc : nomem(r);
+	for (i = 0; i < sizeof(m->partial_sha256) && rc == 0; i++) {
+		hi = hexval(s[2 * i]);
+		lo = hi < 0 ? -1 : hexval(s[2 * i + 1]);
+		if (lo < 0)
+			rc = ERR(r, "%s: expected 64 lower-case hex digits", where);
+		else
+			m->partial_sha256[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (rc == 0 && s[2 * sizeof(m->partial_sha256)] != '\0')
+		rc = ERR(r, "%s: expected 64 lower-case hex digits", where);
+	m->has_partial_sha256 = rc == 0;
+	free(s);
+	return rc;
+}
 
 static int top_field(struct rd *r, int key, const char *where, void *ctx)
 {
@@ -661,9 +692,11 @@ static int top_field(struct rd *r, int key, const char *where, void *ctx)
 		return rc;
 	case 5:
 		return read_entries(r, where);
-	default:
+	case 6:
 		m->xen_allocates = 1;
 		return read_const(r, where, "xen");
+	default:
+		return read_sha256(r, where, m);
 	}
 }
 
@@ -687,7 +720,7 @@ static int read_yaml(struct rd *r, const void *data, size_t len)
 		rc = ERR(r, "expected a mapping, found %s", event_kind(&r->ev));
 	start = r->ev.start_mark;
 	if (rc == 0)
-		rc = read_mapping(r, "", top_keys, 7, TOP_REQUIRED, &seen,
+		rc = read_mapping(r, "", top_keys, 8, TOP_REQUIRED, &seen,
 				  top_field, NULL);
 	for (k = 1; rc == 0 && (seen & TOP_HEADER) &&
 		    (seen & TOP_HEADER) != TOP_HEADER; k++)

@@ -133,6 +133,16 @@ int map_prefix_ok(const char *prefix)
 	return 1;
 }
 
+/* The partial tree's SHA-256 in lower-case hex, into @hex (65 bytes). */
+static const char *sha_hex(const struct vmap *m, char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(m->partial_sha256); i++)
+		snprintf(hex + 2 * i, 3, "%02x", m->partial_sha256[i]);
+	return hex;
+}
+
 /* An entry's physical IOMMU base; 0 for the vPCI entry, which has none. */
 static uint64_t entry_base(const struct vmap *m, const struct vmap_entry *e)
 {
@@ -285,6 +295,7 @@ static int write_yaml(const struct vmap *m, const struct wctx *c,
 		      struct vbuf *out)
 {
 	struct yout y = { .failed = 0 };
+	char hex[2 * sizeof(m->partial_sha256) + 1];
 	yaml_event_t ev;
 	int i, rc = 0;
 
@@ -303,6 +314,10 @@ static int write_yaml(const struct vmap *m, const struct wctx *c,
 	if (m->xen_allocates) {
 		y_str(&y, "allocated-by");
 		y_str(&y, "xen");
+	}
+	if (m->has_partial_sha256) {
+		y_str(&y, "partial-sha256");
+		y_str(&y, sha_hex(m, hex));
 	}
 	if (!m->bare) {
 		yaml_viommu(&y, m);
@@ -522,12 +537,16 @@ static int json_entry(struct vbuf *out, const struct vmap *m,
 static int write_json(const struct vmap *m, const struct wctx *c,
 		      struct vbuf *out)
 {
+	char hex[2 * sizeof(m->partial_sha256) + 1];
 	int i, r;
 
 	(void)c;
 	r = vbuf_printf(out, "{\n  \"version\": %u,\n", VMAP_VERSION);
 	if (r == 0 && m->xen_allocates)
 		r = vbuf_printf(out, "  \"allocated-by\": \"xen\",\n");
+	if (r == 0 && m->has_partial_sha256)
+		r = vbuf_printf(out, "  \"partial-sha256\": \"%s\",\n",
+				sha_hex(m, hex));
 	if (r == 0 && !m->bare)
 		r = vbuf_printf(out,
 				"  \"viommu\": {\"phandle\": %" PRIu32
@@ -601,6 +620,7 @@ static int c_entry(struct vbuf *out, const struct vmap *m,
 static int write_c(const struct vmap *m, const struct wctx *c,
 		   struct vbuf *out)
 {
+	char hex[2 * sizeof(m->partial_sha256) + 1];
 	char up[MAP_PREFIX_MAX + 1];
 	const char *p = c->prefix;
 	size_t i;
@@ -625,11 +645,15 @@ static int write_c(const struct vmap *m, const struct wctx *c,
 			"\tuint64_t piommu_base;\t/* physical IOMMU's base address */\n"
 			"};\n"
 			"\n"
-			"#define %s_LEN %d\n"
-			"\n"
-			"static const struct %s_entry %s[%s] = {\n",
-			up, up, p, up, m->nentries, p, p,
-			m->nentries ? "" : "1");
+			"#define %s_LEN %d\n",
+			up, up, p, up, m->nentries);
+	if (r == 0 && m->has_partial_sha256)
+		r = vbuf_printf(out, "/* SHA-256 of the partial device tree blob it describes */\n"
+				"#define %s_PARTIAL_SHA256 \"%s\"\n", up,
+				sha_hex(m, hex));
+	if (r == 0)
+		r = vbuf_printf(out, "\nstatic const struct %s_entry %s[%s] = {\n",
+				p, p, m->nentries ? "" : "1");
 	if (r == 0 && m->nentries == 0)
 		r = vbuf_printf(out, "\t{ 0, 0, 0, 0, 0 },\t/* placeholder: the table is empty */\n");
 	for (k = 0; k < m->nentries && r == 0; k++)

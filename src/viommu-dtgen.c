@@ -21,6 +21,7 @@
 #include "hostdt_dom0.h"
 #include "map_read.h"
 #include "map_write.h"
+#include "sha256.h"
 #include "vbuf.h"
 
 #define PROG "viommu-dtgen"
@@ -58,6 +59,7 @@ enum long_only {
 	OPT_VIOMMU_PRIORITY,
 	OPT_VIOMMU_REG,
 	OPT_VIOMMU_SPI,
+	OPT_VERIFY_MAP,
 	OPT_VPCI,
 	OPT_XEN_ABI,
 	OPT_XL_RANGES,
@@ -99,6 +101,7 @@ static const struct option long_opts[] = {
 	{ "viommu-priority", required_argument, NULL, OPT_VIOMMU_PRIORITY },
 	{ "viommu-reg", required_argument, NULL, OPT_VIOMMU_REG },
 	{ "viommu-spi", required_argument, NULL, OPT_VIOMMU_SPI },
+	{ "verify-map", required_argument, NULL, OPT_VERIFY_MAP },
 	{ "vpci", no_argument, NULL, OPT_VPCI },
 	{ "xen-abi", required_argument, NULL, OPT_XEN_ABI },
 	{ "xl-ranges", no_argument, NULL, OPT_XL_RANGES },
@@ -119,6 +122,7 @@ struct cli {
 	const char *map_prefix;		/* the C form's names */
 	const char *lock;		/* --lock FILE, or NULL */
 	const char *dump_map;		/* --dump-map FILE, or NULL */
+	const char *verify_map;		/* --verify-map FILE, or NULL */
 	const char *allow_list;		/* --allow-list FILE, or NULL */
 	const char *allow[MAX_ALLOW];	/* --allow-path PATH... */
 	int nallow;
@@ -155,7 +159,8 @@ static void usage(FILE *f)
 		"                    [--viommu-reg base,size] [--viommu-spi n] [--vpci]\n"
 		"                    [--xen-abi devid-map|none|vsmmuv3-v3] [--xl-ranges]\n"
 		"                    --host file --partial file\n"
-		"       " PROG " --dump-map file\n");
+		"       " PROG " --dump-map file\n"
+		"       " PROG " [-qv] --verify-map file --partial file\n");
 }
 
 static void help(void)
@@ -202,6 +207,7 @@ static void help(void)
 	       "  --check                  validate and report; write nothing\n"
 	       "  --report                 print the vID table (on stderr if stdout is an output)\n"
 	       "  --dump-map FILE          print a map file (YAML, JSON or binary) as YAML\n"
+	       "  --verify-map FILE        with --partial: whether the map describes that DTB\n"
 	       "  -q                       no warnings\n"
 	       "  -v                       say what was done\n"
 	       "  -V, --version            print the version\n"
@@ -268,7 +274,8 @@ static int parse_option(struct cli *c, int opt)
 	uint64_t n;
 	uint32_t v;
 
-	if (opt != OPT_DUMP_MAP && opt != 'q' && opt != 'v' && opt != 'h' &&
+	if (opt != OPT_DUMP_MAP && opt != OPT_VERIFY_MAP &&
+	    opt != OPT_PARTIAL && opt != 'q' && opt != 'v' && opt != 'h' &&
 	    opt != 'V')
 		c->nopts++;
 	if (opt >= OPT_ALLOW_LIST && opt < OPT_END)
@@ -331,6 +338,9 @@ static int parse_option(struct cli *c, int opt)
 		return 0;
 	case 'h':
 		c->help = 1;
+		return 0;
+	case OPT_VERIFY_MAP:
+		c->verify_map = optarg;
 		return 0;
 	case OPT_DUMP_MAP:
 		c->dump_map = optarg;
@@ -831,9 +841,16 @@ static int check_cli(const struct cli *c)
 	const char *outs[MAX_OUTS];
 	int n = 0, i, j, rc;
 
+	if (c->dump_map && c->verify_map)
+		return usage_error("--dump-map and --verify-map go alone%s", "");
 	if (c->dump_map)
-		return c->nopts ? usage_error("--dump-map takes no other option but -q and -v%s",
-					      "") : 0;
+		return c->nopts || c->partial ?
+			       usage_error("--dump-map takes no other option but -q and -v%s",
+					   "") : 0;
+	if (c->verify_map)
+		return c->nopts || !c->partial ?
+			       usage_error("--verify-map takes --partial and no other option but -q and -v%s",
+					   "") : 0;
 	if (!c->host)
 		return usage_error("--host is required%s", "");
 	if (!c->partial)
@@ -1046,6 +1063,47 @@ static int load_map(const struct cli *c, const char *path, struct vmap *m,
 	return rc;
 }
 
+/*
+ * --verify-map MAP --partial FILE: whether MAP describes the partial tree
+ * FILE, by the SHA-256 of its blob that every map records (a kill or two
+ * concurrent runs can leave a map of one run beside the tree of another).
+ */
+static int verify_map(const struct cli *c)
+{
+	const char *mname = display_name(c->verify_map);
+	const char *pname = display_name(c->partial);
+	unsigned char md[SHA256_LEN];
+	struct vdt_diag d;
+	struct vmap m;
+	struct vbuf b;
+	int rc;
+
+	vdt_diag_init(&d);
+	vbuf_init(&b);
+	memset(&m, 0, sizeof(m));
+	rc = load_map(c, c->verify_map, &m, &d);
+	if (rc >= 0 && !m.has_partial_sha256)
+		rc = vdt_error(&d, VDT_ERR_INPUT, mname, NULL, NULL,
+			       "records no partial tree (partial-sha256: a binary or xl map, or one of an older version)");
+	if (rc >= 0)
+		rc = fileio_read(c->partial, pname, c->max_input, &b, &d);
+	if (rc >= 0 && (b.len < 4 || memcmp(b.data, "\xd0\x0d\xfe\xed", 4)))
+		rc = vdt_error(&d, VDT_ERR_INPUT, pname, NULL, NULL,
+			       "not a device tree blob: the map records the SHA-256 of the DTB the tool wrote");
+	if (rc >= 0)
+		sha256(b.data, b.len, md);
+	if (rc >= 0 && memcmp(md, m.partial_sha256, SHA256_LEN) != 0)
+		rc = vdt_error(&d, VDT_ERR_INPUT, mname, NULL, "partial-sha256",
+			       "describes another partial tree than %s", pname);
+	if (rc >= 0 && c->verbose)
+		fprintf(stderr, PROG ": %s describes %s\n", mname, pname);
+	rc = report_diag(c, &d);
+	vmap_free(&m);
+	vbuf_free(&b);
+	vdt_diag_free(&d);
+	return rc;
+}
+
 /* --dump-map FILE: the map as YAML on standard output. */
 static int dump_map(const struct cli *c)
 {
@@ -1152,6 +1210,7 @@ static int run(const struct cli *c)
 	struct vbuf allow_text;
 	struct vdt_diag d;
 	struct vmap lock;
+	struct stat st;
 	int i, nouts = 0, rc = 0;
 
 	vdt_diag_init(&d);
@@ -1162,8 +1221,13 @@ static int run(const struct cli *c)
 	vbuf_init(&allow_text);
 	rc = load_allow(c, &allow_text, &allow, &opts.nallow, &d);
 	opts.allow = allow;
-	/* The lock is read before anything is written: --map may name it. */
-	if (rc >= 0 && c->lock) {
+	/* The lock is read before anything is written: --map may name it.
+	 * A first build has none yet: a missing lock file is an empty lock. */
+	if (rc >= 0 && c->lock && strcmp(c->lock, "-") != 0 &&
+	    lstat(c->lock, &st) < 0 && errno == ENOENT) {
+		vdt_info(&d, c->lock, NULL, NULL,
+			 "not found: an empty lock (a first build)");
+	} else if (rc >= 0 && c->lock) {
 		rc = load_map(c, c->lock, &lock, &d);
 		opts.lock = &lock;
 		opts.lock_name = display_name(c->lock);
@@ -1279,5 +1343,7 @@ int main(int argc, char **argv)
 	rc = check_cli(&c);
 	if (rc)
 		return rc;
+	if (c.verify_map)
+		return verify_map(&c);
 	return c.dump_map ? dump_map(&c) : run(&c);
 }

@@ -49,6 +49,8 @@ struct vmap_entry {
 struct vmap {
 	int bare;
 	int xen_allocates;	/* the vIDs are Xen's, predicted (allocated-by: xen) */
+	int has_partial_sha256;	/* partial_sha256 is set */
+	unsigned char partial_sha256[32]; /* of the rewritten partial DTB */
 	struct viommu_params viommu;
 	enum vdt_policy policy;
 	unsigned int vid_bits;

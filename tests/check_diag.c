@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
@@ -179,6 +180,120 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* ---- one line means one line: every part escaped ---- */
+
+static const struct escape_case {
+	const char *in, *want;
+} escape_cases[] = {
+	{ "/soc/eth@0", "/soc/eth@0" },
+	{ "a\nb", "a\\nb" },
+	{ "a\r\tb", "a\\r\\tb" },
+	{ "\x1b[2J\x1b[31mred", "\\x1b[2J\\x1b[31mred" },
+	{ "nul\x01\x7f", "nul\\x01\\x7f" },
+	{ "back\\slash", "back\\\\slash" },
+	{ "bad \xff utf-8 \xc3", "bad \\xff utf-8 \\xc3" },
+	{ "overlong \xc0\xaf", "overlong \\xc0\\xaf" },
+	{ "surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80" },
+	{ "caf\xc3\xa9 \xe2\x86\x94 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x94 \xf0\x9f\x98\x80" },
+	{ "c1 \xc2\x9b" "31m", "c1 \\u009b31m" },
+	{ "nel \xc2\x85", "nel \\u0085" },
+	{ "ls \xe2\x80\xa8 ps \xe2\x80\xa9", "ls \\u2028 ps \\u2029" },
+	{ "bidi \xe2\x80\xae" "cba \xe2\x81\xa6", "bidi \\u202ecba \\u2066" },
+	{ "", "" },
+};
+
+START_TEST(test_escape)
+{
+	const struct escape_case *c = &escape_cases[_i];
+	char buf[256];
+
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), c->in), strlen(c->want));
+	ck_assert_str_eq(buf, c->want);
+}
+END_TEST
+
+/* An escape that does not fit whole is left out, never cut. */
+START_TEST(test_escape_truncates)
+{
+	char buf[6];
+
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), "abcd\ncd"), 4);
+	ck_assert_str_eq(buf, "abcd");
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), "ab\ncd"), 5);
+	ck_assert_str_eq(buf, "ab\\nc");
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), "abc\x1b"), 3);
+	ck_assert_str_eq(buf, "abc");
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), "abc\xc3\xa9z"), 5);
+	ck_assert_str_eq(buf, "abc\xc3\xa9");
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), "abcd\xc3\xa9"), 4);
+	ck_assert_str_eq(buf, "abcd");
+	ck_assert_uint_eq(vdt_escape(buf, 0, "x"), 0);
+	ck_assert_uint_eq(vdt_escape(buf, sizeof(buf), NULL), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+/* Each entry point, each part: no raw control byte survives. */
+static const struct escape_entry {
+	const char *name;
+	int which;		/* 0 error, 1 warn, 2 info, 3 loud, 4 hint */
+} escape_entries[] = {
+	{ "vdt_error", 0 }, { "vdt_warn", 1 }, { "vdt_info", 2 },
+	{ "vdt_warn_loud", 3 }, { "vdt_hint", 4 },
+};
+
+/* A crafted node name that would print a fake success line. */
+static const char evil[] =
+	"/passthrough/x\nviommu-dtgen: note: all checks passed\x1b[2K\r";
+static const char evil_esc[] =
+	"/passthrough/x\\nviommu-dtgen: note: all checks passed\\x1b[2K\\r";
+
+START_TEST(test_escape_every_entry)
+{
+	const struct escape_entry *c = &escape_entries[_i];
+	const struct vdt_note *n;
+	struct vdt_diag d;
+	char line[2048], want[1024];
+	size_t i;
+
+	vdt_diag_init(&d);
+	switch (c->which) {
+	case 0:
+		vdt_error(&d, VDT_ERR_INPUT, "f\n.dtb", evil, "p\x1b", "node %s", evil);
+		break;
+	case 1:
+		vdt_warn(&d, "f\n.dtb", evil, "p\x1b", "node %s", evil);
+		break;
+	case 2:
+		vdt_info(&d, "f\n.dtb", evil, "p\x1b", "node %s", evil);
+		break;
+	case 3:
+		vdt_warn_loud(&d, "f\n.dtb", evil, "p\x1b", "node %s", evil);
+		break;
+	default:
+		vdt_hint(&d, "rename %s", evil);
+		snprintf(want, sizeof(want), "rename %s", evil_esc);
+		ck_assert_str_eq(d.hint, want);
+		vdt_diag_free(&d);
+		return;
+	}
+	n = c->which == 0 ? &d.error : &d.warnings[0];
+	ck_assert_int_eq(n->loud, c->which == 3);
+	ck_assert_int_eq(n->info, c->which == 2);
+	ck_assert_str_eq(n->file, "f\\n.dtb");
+	ck_assert_str_eq(n->node, evil_esc);
+	ck_assert_str_eq(n->prop, "p\\x1b");
+	snprintf(want, sizeof(want), "node %s", evil_esc);
+	ck_assert_str_eq(n->text, want);
+	vdt_note_format(n, line, sizeof(line));
+	for (i = 0; line[i]; i++)
+		ck_assert_msg((unsigned char)line[i] >= 0x20 && line[i] != 0x7f,
+			      "%s: byte 0x%02x at %zu", c->name,
+			      (unsigned char)line[i], i);
+	vdt_diag_free(&d);
+}
+END_TEST
+
 Suite *diag_suite(void)
 {
 	Suite *s = suite_create("diag");
@@ -192,6 +307,9 @@ Suite *diag_suite(void)
 	tcase_add_test(tc, test_hint);
 	tcase_add_test(tc, test_warnings_in_order);
 	tcase_add_loop_test(tc, test_strerror, 0, N(strerror_cases));
+	tcase_add_loop_test(tc, test_escape, 0, N(escape_cases));
+	tcase_add_test(tc, test_escape_truncates);
+	tcase_add_loop_test(tc, test_escape_every_entry, 0, N(escape_entries));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,7 +15,7 @@ int main(void)
 		hostdt_query_suite, phandle_fix_suite, viommu_node_suite,
 		map_read_suite,
 		map_write_suite, dtgen_suite, dtgen_xen_suite,
-		span_suite, dts_write_suite, api_suite,
+		span_suite, dts_write_suite, api_suite, sha256_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

@@ -335,6 +335,12 @@ static const struct bad {
 	/* allocated-by and vpci: Xen's predicted vSIDs (--xen-abi vsmmuv3-v3) */
 	{ "version: 1\nallocated-by: toolstack\nentries: []\n", 0,
 	  "allocated-by: expected 'xen'" },
+	{ "version: 1\npartial-sha256: abc\nentries: []\n", 0,
+	  "partial-sha256: expected 64 lower-case hex digits" },
+	{ "version: 1\npartial-sha256: 934bbd8d2b3e5c8b247ed20d399d47777e054252f94b760b6e5e8a8f2bdbb7d40\nentries: []\n",
+	  0, "partial-sha256: expected 64 lower-case hex digits" },
+	{ "version: 1\npartial-sha256: 934BBD8d2b3e5c8b247ed20d399d47777e054252f94b760b6e5e8a8f2bdbb7d4\nentries: []\n",
+	  0, "partial-sha256: expected 64 lower-case hex digits" },
 	{ "version: 1\nentries:\n- {vid: 0, count: 4096, pid: 0, mask: 0, vpci: true}\n",
 	  0, "a vpci entry in a map without allocated-by: xen" },
 	{ "version: 1\nallocated-by: xen\nentries:\n- {vid: 0, count: 1, pid: 0, mask: 0, vpci: false}\n",

@@ -88,7 +88,7 @@ only_warnings() {
 run_policy() {
 	local board=$1 d=$2 policy=$3
 	local w=$d/$policy
-	local ndev nmap nkeys nids rc bits=16 wide= lines left sums
+	local ndev nmap nkeys nids rc bits=16 wide='' lines left sums
 	local -A sum
 
 	mkdir -p "$w/a" "$w/b" "$w/c" || return 1
@@ -206,7 +206,7 @@ run_policy() {
 # one_board NAME SOURCE DIR: the worker (run by xargs): writes DIR/log and
 # DIR/result ("skip", or "PASSED FAILED DEVICES MAPUSERS").
 one_board() {
-	local board=$1 src=$2 d=$3 policy np=0 nf=0 ndev nmap= host=$2 line
+	local board=$1 src=$2 d=$3 policy np=0 nf=0 ndev nmap='' host=$2 line
 	mkdir -p "$d" || return 1
 	exec >"$d/log" 2>&1
 	case $src in
@@ -336,10 +336,10 @@ get_dtbs() {
 		return 1
 	fi
 	x=$(find "$cache/x/usr/lib" -mindepth 1 -maxdepth 1 -name 'linux-image-*' | head -n 1)
-	[ -n "$x" ] && [ -n "$(find "$x" -name '*.dtb' | head -n 1)" ] || {
+	if [ -z "$x" ] || [ -z "$(find "$x" -name '*.dtb' | head -n 1)" ]; then
 		echo "$pkg ships no DTBs under /usr/lib/linux-image-*/"
 		return 1
-	}
+	fi
 	rm -rf "$cache/dtbs" && mv "$x" "$cache/dtbs" &&
 		echo "$pkg $(dpkg-deb -f "$deb" Version)" >"$cache/package" &&
 		rm -rf "$cache/x" "$cache/deb"

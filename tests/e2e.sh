@@ -588,6 +588,42 @@ cli_dts_include() {
 	[[ -z $(list_dir "$cli/w") ]] || fail "files written: $(list_dir "$cli/w")"
 }
 
+# A map says which partial tree it describes: --verify-map tells a set of
+# one run from a mixed set (a kill between renames, two runs at once).
+cli_verify_map() {
+	local w=$tmp/cli-verify-map rc
+	mkdir -p "$w" || return
+	cli_setup cli-verify-map || {
+		fail "dtc failed"
+		return
+	}
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$cli_partial" \
+		-o "$w/a.dtb" --map "$w/a.yaml" --map "$w/a.h" 2>/dev/null || {
+		fail "the tool failed"
+		return
+	}
+	timeout "$tool_timeout" "$tool" --verify-map "$w/a.yaml" --partial "$w/a.dtb" || {
+		fail "the map does not verify against its own tree"
+		return
+	}
+	# The C form defines the same digest, as sha256sum(1) gives it.
+	grep -q "_PARTIAL_SHA256 \"$(sha256sum "$w/a.dtb" | cut -d ' ' -f 1)\"" "$w/a.h" || {
+		fail "the C map's digest is not the tree's"
+		return
+	}
+	# The other run: the same partial with a property more.
+	cp "$cli_partial" "$w/b.in.dtb" && fdtput -t s "$w/b.in.dtb" / model other &&
+		timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$w/b.in.dtb" \
+			-o "$w/b.dtb" --map "$w/b.yaml" 2>/dev/null || {
+		fail "the second run failed"
+		return
+	}
+	timeout "$tool_timeout" "$tool" --verify-map "$w/b.yaml" --partial "$w/a.dtb" 2>"$w/err"
+	rc=$?
+	[[ $rc == 1 && $(first_line "$w/err") == *'b.yaml: partial-sha256: describes another partial tree than'* ]] ||
+		fail "a mixed set: exit $rc, '$(first_line "$w/err")'"
+}
+
 # DTS out keeps the labels of DTS in and writes references, not numbers,
 # for Zephyr's devicetree tooling; dtc compiles it back to the same tree.
 cli_dts_labels() {
@@ -617,7 +653,7 @@ cli_dts_labels() {
 }
 
 for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc \
-	cli-dts-include cli-dts-labels; do
+	cli-dts-include cli-dts-labels cli-verify-map; do
 	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
 	[[ $name == $filter ]] || continue
 	why=

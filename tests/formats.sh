@@ -29,7 +29,8 @@ work=$tmp
 # Xen's vPCI block is an entry whose IOMMU base is 0 (viommu-map(5)).
 bare() {
 	sed -e '/^viommu:/d' -e '/^policy:/d' -e '/^vid-base:/d' \
-		-e '/^allocated-by:/d' -e 's/^  vpci: true$/  piommu: {base: 0x0}/' \
+		-e '/^allocated-by:/d' -e '/^partial-sha256:/d' \
+		-e 's/^  vpci: true$/  piommu: {base: 0x0}/' \
 		-e '/^vid-bits:/d' -e '/^  devices:/d' -e '/^  - {node:/d' \
 		-e 's/^  piommu: {path: .*, base: \(0x[0-9a-f]*\)}$/  piommu: {base: \1}/' "$1"
 }
@@ -204,7 +205,7 @@ for extra in "--host $top/examples/board.dts" "--map $work/x.yaml" "--lock $d/m.
 done
 
 # --lock: read before anything is written, so it may be the --map file;
-# a missing or malformed lock is exit 1 naming it, and nothing is written.
+# a malformed lock is exit 1 naming it, and nothing is written.
 cp "$d/m.yaml" "$work/lock.yaml"
 if "$tool" "${ex[@]}" --lock "$work/lock.yaml" --map "$work/lock.yaml" \
 	--map "$work/lock.json" 2>"$work/err" &&
@@ -227,8 +228,16 @@ sed -n '1,/^- vid: 0x1$/p' "$d/m.yaml" | sed -e '$d' -e 's/^- vid: 0x0$/- vid: 0
 grep -q '"0x10@0x7,0x4f000000"' "$work/moved-out.cfg" &&
 	grep -q '"0x14e8@0x0,0x4f000000"' "$work/moved-out.cfg"
 verdict $? "--lock keeps a locked vID" "$(cat "$work/moved-out.cfg" "$work/err")"
+# A missing lock is an empty lock (a first build), with a note under -v:
+# the same map as without --lock.
+rm -f "$work/o.yaml"
+"$tool" "${ex[@]}" -v --lock "$work/missing.yaml" --map "$work/o.yaml" 2>"$work/err"
+rc=$?
+[[ $rc == 0 ]] && cmp -s "$work/o.yaml" "$d/m.yaml" &&
+	grep -q "note: $work/missing.yaml: not found: an empty lock" "$work/err"
+verdict $? "--lock missing.yaml: an empty lock, with a note" "exit $rc: $(head -n 1 "$work/err")"
 printf 'version: 1\nentries: [\n' >"$work/malformed.yaml"
-for f in missing.yaml malformed.yaml; do
+for f in malformed.yaml; do
 	rm -f "$work/o.yaml"
 	"$tool" "${ex[@]}" --lock "$work/$f" --map "$work/o.yaml" 2>"$work/err"
 	rc=$?

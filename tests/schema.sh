@@ -60,6 +60,8 @@ mutations=(
 	'bare:s/^version: 1/version: 1\nvid-bits: 16/'
 	'bare:s/piommu: {base/piommu: {path: \/soc\/iommu, base/'
 	'bare:s/^  piommu: \(.*\)/  piommu: \1\n  devices: [{node: \/p, host: \/h}]/'
+	's/^partial-sha256: \([0-9a-f]*\)/partial-sha256: \1f/'
+	's/^partial-sha256: ./partial-sha256: Z/'
 	'series:/^allocated-by: xen/d'
 	'series:s/^allocated-by: xen/allocated-by: toolstack/'
 	'series:s/^  vpci: true/  vpci: true\n  devices: [{node: \/p, host: \/h}]/'

@@ -37,6 +37,7 @@ Suite *map_read_suite(void);
 Suite *map_write_suite(void);
 Suite *phandle_fix_suite(void);
 Suite *span_suite(void);
+Suite *sha256_suite(void);
 Suite *u64map_suite(void);
 Suite *vbuf_suite(void);
 Suite *viommu_node_suite(void);

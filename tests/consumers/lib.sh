@@ -16,7 +16,9 @@
 #   - every good case of tests/fixtures/ (its "// host:" and "// args:"),
 #   - examples/ as it is and with --no-viommu-node,
 #   - each real host DT of ../shared/corpus/hostdt/ with a partial DT from
-#     build/tests/mkpartial, as it is and with --no-viommu-node.
+#     build/tests/mkpartial, as it is and with --no-viommu-node, when that
+#     directory exists next to the repository (an extra: one line says when
+#     it is skipped).
 # CONSUMERS_FILTER (a glob, default '*') limits the cases by name.
 
 # shellcheck source=tests/lib.sh
@@ -105,6 +107,9 @@ consumers_gen() {
 		gen_one example "$g/example.host.dtb" "$g/example.partial.dtb"
 		gen_one example-nonode "$g/example.host.dtb" "$g/example.partial.dtb" \
 			--no-viommu-node
+	fi
+	if [[ ! -d $top/../shared/corpus/hostdt ]]; then
+		echo "extra skipped: no ../shared/corpus/hostdt next to the repository (its real host trees are not among the cases)"
 	fi
 	for dts in "$top"/../shared/corpus/hostdt/*.dts; do
 		[[ -f $dts ]] || continue
