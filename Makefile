@@ -204,6 +204,8 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL ?= install
+# viommu-dtgen(3) under each function's name too (`man vdt_run`).
+API_FUNCS := $(shell sed -n '/global:/,/local:/s/^[[:space:]]*\(vdt_[A-Za-z0-9_]*\);.*/\1/p' $(LIB_MAP))
 # In the .pc file, directories below PREFIX are written from ${prefix}.
 pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
@@ -224,6 +226,7 @@ install: all
 	$(Q)chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/viommu-dtgen.pc
 	$(Q)$(INSTALL) -m 0644 man/viommu-dtgen.1 $(DESTDIR)$(MANDIR)/man1/viommu-dtgen.1
 	$(Q)$(INSTALL) -m 0644 man/viommu-dtgen.3 $(DESTDIR)$(MANDIR)/man3/viommu-dtgen.3
+	$(Q)for f in $(API_FUNCS); do ln -sf viommu-dtgen.3 $(DESTDIR)$(MANDIR)/man3/$$f.3; done
 	$(Q)$(INSTALL) -m 0644 man/viommu-map.5 $(DESTDIR)$(MANDIR)/man5/viommu-map.5
 
 # Removes the files install made; the directories stay (they may be
@@ -235,7 +238,8 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libviommu-dtgen.so $(DESTDIR)$(LIBDIR)/libviommu-dtgen.a \
 		$(DESTDIR)$(INCLUDEDIR)/viommu-dtgen.h $(DESTDIR)$(PKGCONFIGDIR)/viommu-dtgen.pc \
 		$(DESTDIR)$(MANDIR)/man1/viommu-dtgen.1 $(DESTDIR)$(MANDIR)/man3/viommu-dtgen.3 \
-		$(DESTDIR)$(MANDIR)/man5/viommu-map.5
+		$(DESTDIR)$(MANDIR)/man5/viommu-map.5 \
+		$(API_FUNCS:%=$(DESTDIR)$(MANDIR)/man3/%.3)
 
 # ---- tests ------------------------------------------------------------------
 

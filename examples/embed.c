@@ -60,6 +60,15 @@ static void *read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* is_dtb - @blob starts with the flattened device tree magic, 0xd00dfeed */
+static int is_dtb(const void *blob, size_t size)
+{
+	const unsigned char *b = (const unsigned char *)blob;
+
+	return size >= 4 && b[0] == 0xd0 && b[1] == 0x0d && b[2] == 0xfe &&
+	       b[3] == 0xed;
+}
+
 static const char *kind_name(enum vdt_diag_kind kind)
 {
 	switch (kind) {
@@ -127,13 +136,15 @@ static int build_guest(const struct vdt_host *host, int id,
 		vdt_opts_delete(o);
 		return rc;
 	}
+	/* A toolstack would hand this tree to the domain builder. */
 	dtb = vdt_result_dtb(res, &dtb_size);
 	map = vdt_result_map(res);
-	printf("--- %s (%s): partial tree of %zu bytes (%s), %d map entries\n",
+	printf("--- %s (%s): partial tree of %zu bytes%s, %d map entries\n",
 	       who, policy == VDT_POLICY_IDENTITY ? "identity" : "compact",
-	       dtb_size, memcmp(dtb, "\xd0\x0d\xfe\xed", 4) ? "not a DTB" : "DTB",
+	       dtb_size, is_dtb(dtb, dtb_size) ? "" : " (not a DTB!)",
 	       vdt_map_count(map));
 	print_diags(who, d);
+	vdt_diag_clear(d);
 	rc = vdt_map_render(map, VDT_MAP_YAML, NULL, "map.yaml", &yaml,
 			    &yaml_len, d);
 	if (rc < 0) {
@@ -143,7 +154,6 @@ static int build_guest(const struct vdt_host *host, int id,
 		if (yaml_len && yaml[yaml_len - 1] != '\n')
 			putchar('\n');
 	}
-	/* A toolstack would hand the tree to the domain builder here. */
 	free(yaml);
 	vdt_result_free(res);
 	vdt_opts_delete(o);

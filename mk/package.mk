@@ -181,9 +181,9 @@ check-deb: $(BIN)
 		cmp -s out.dtb ref.dtb && cmp -s map.yaml ref.yaml; then \
 		ok "the installed viommu-dtgen on examples/: the tree's outputs, byte for byte"; \
 	else bad "the installed viommu-dtgen on examples/" run.log; fi; \
-	ls /usr/share/man/man1/viommu-dtgen.1.gz /usr/share/man/man3/viommu-dtgen.3.gz \
+	ls /usr/share/man/man1/viommu-dtgen.1.gz /usr/share/man/man3/viommu-dtgen.3.gz /usr/share/man/man3/vdt_run.3.gz \
 		/usr/share/man/man5/viommu-map.5.gz >man.log 2>&1 && \
-		ok "man pages: viommu-dtgen(1), viommu-dtgen(3), viommu-map(5)" || bad "man pages" man.log; \
+		ok "man pages: viommu-dtgen(1), viommu-dtgen(3) (and vdt_run(3), ...), viommu-map(5)" || bad "man pages" man.log; \
 	dtc -q -O dtb -o board.dtb board.dts && dtc -q -O dtb -o guest.dtb guest.dts; \
 	if cc -std=c11 -Wall -Wextra -pedantic embed.c -o embed $$(pkg-config --cflags --libs viommu-dtgen) >cc.log 2>&1 && \
 		./embed board.dtb guest.dtb 3 >out 2>&1 && grep -q '^3 guests built, 0 failed$$' out && \

@@ -39,7 +39,7 @@ struct lock_state {
 	int *host;		/* per lock IOMMU: host offset, or < 0 (gone) */
 	struct lent *ranges;	/* mask-0 entries, sorted by (host, pid) */
 	int nranges;
-	int *masked;		/* per key: its masked lock entry, or -1 */
+	int *masked;		/* per key: its masked lock entry + 1, or 0 */
 	unsigned char *used;	/* per lock entry: a current key uses it */
 };
 
@@ -166,14 +166,12 @@ static int index_lock(struct lock_state *s)
 
 	s->host = malloc(((size_t)lk->niommus + 1) * sizeof(*s->host));
 	s->ranges = malloc(((size_t)lk->nentries + 1) * sizeof(*s->ranges));
-	s->masked = malloc(((size_t)s->r->ids.nkeys + 1) * sizeof(*s->masked));
+	s->masked = calloc((size_t)s->r->ids.nkeys + 1, sizeof(*s->masked));
 	s->used = calloc((size_t)lk->nentries + 1, 1);
 	if (!s->host || !s->ranges || !s->masked || !s->used)
 		return dtgen_nomem(s->r);
 	for (i = 0; i < lk->niommus; i++)
 		s->host[i] = hostdt_node_by_path(s->r->host, lk->iommus[i].path);
-	for (i = 0; i < s->r->ids.nkeys; i++)
-		s->masked[i] = -1;
 	for (i = 0; i < lk->nentries; i++) {
 		e = &lk->entries[i];
 		if (s->host[e->iommu] < 0)
@@ -186,7 +184,7 @@ static int index_lock(struct lock_state *s)
 		key = idalloc_find(&s->r->ids, s->host[e->iommu], e->pid,
 				   e->count, e->mask);
 		if (key >= 0)
-			s->masked[key] = i;
+			s->masked[key] = i + 1;
 	}
 	qsort(s->ranges, (size_t)s->nranges, sizeof(*s->ranges), cmp_lent);
 	return 0;
@@ -430,9 +428,10 @@ static int apply_pass(struct lock_state *s, int pass)
 	for (key = 0; key < r->ids.nkeys && rc >= 0; key++) {
 		k = &r->ids.keys[key];
 		if (k->mask) {
-			if (pass == 0 && s->masked[key] >= 0) {
-				s->used[s->masked[key]] = 1;
-				rc = keep_inside(r, &s->lk->entries[s->masked[key]],
+			if (pass == 0 && s->masked[key] > 0) {
+				s->used[s->masked[key] - 1] = 1;
+				rc = keep_inside(r,
+						 &s->lk->entries[s->masked[key] - 1],
 						 key);
 			}
 			continue;

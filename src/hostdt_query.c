@@ -51,11 +51,28 @@ static int index_node(struct hostdt *h, int node, int parent,
 		if (r < 0)
 			return r;
 	}
-	/* A duplicate phandle keeps its first node, as dtc would flag it. */
-	if (ph != 0 && ph != (uint32_t)-1 &&
-	    u64map_get(&h->by_phandle, ph) < 0)
-		return u64map_put(&h->by_phandle, ph, node);
-	return 0;
+	/* Two nodes with one phandle: which one an iommus names is anybody's
+	 * guess, so the caller refuses the tree. */
+	if (ph == 0 || ph == (uint32_t)-1)
+		return 0;
+	if (u64map_get(&h->by_phandle, ph) >= 0)
+		return -VDT_ERR_CONFLICT;
+	return u64map_put(&h->by_phandle, ph, node);
+}
+
+/* Host node @node has the phandle of an earlier node: name both. */
+static int dup_phandle(struct hostdt *h, int node, struct vdt_diag *d)
+{
+	char path[VDT_DIAG_NODE_LEN], other[VDT_DIAG_NODE_LEN];
+	uint32_t ph = fdt_get_phandle(h->fdt, node);
+	int first = u64map_get(&h->by_phandle, ph);
+	const char *file = h->file;
+
+	blob_path(h->fdt, node, path, sizeof(path));
+	blob_path(h->fdt, first, other, sizeof(other));
+	hostdt_close(h);
+	return vdt_error(d, VDT_ERR_BADDT, file, path, "phandle",
+			 "0x%x is also the phandle of %s", ph, other);
 }
 
 /* An IOMMU sits at the end of @stack: mark it and its ancestors, stopping
@@ -127,6 +144,8 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 			return vdt_error(d, VDT_ERR_BADDT, file, path, NULL,
 					 "two nodes have this path (siblings of one name)");
 		}
+		if (r == -VDT_ERR_CONFLICT)
+			return dup_phandle(h, node, d);
 		if (r < 0) {
 			hostdt_close(h);
 			return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,

@@ -47,16 +47,40 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 		vdt_hint(d, "renumber this node, or choose another --viommu-phandle");
 		return -VDT_ERR_CONFLICT;
 	}
-	if (ph >= XEN_PHANDLE_MIN && ph != XEN_PHANDLE_GIC) {
+	/* 0xfde8 only on the GIC placeholder, an interrupt controller. */
+	if (ph >= XEN_PHANDLE_MIN &&
+	    (ph != XEN_PHANDLE_GIC ||
+	     !fdt_getprop(fdt, node, "interrupt-controller", NULL))) {
 		vdt_error(d, VDT_ERR_CONFLICT, file,
 			  blob_path(fdt, node, path, sizeof(path)),
 			  "phandle",
-			  "0x%x is in Xen's reserved range (65000 and up)", ph);
+			  "0x%x is in Xen's reserved range (65000 and up)%s", ph,
+			  ph == XEN_PHANDLE_GIC ?
+				  ", which only the GIC placeholder may take" : "");
 		vdt_hint(d, "a partial device tree's own phandles must stay below %u (0x%x)",
 			 XEN_PHANDLE_MIN, XEN_PHANDLE_MIN);
 		return -VDT_ERR_CONFLICT;
 	}
 	return 0;
+}
+
+/* "phandle" and "linux,phandle" are one phandle: Linux takes whichever it
+ * meets first, so a node whose two differ is refused. */
+static int same_phandles(const void *fdt, const char *file, int node,
+			 struct vdt_diag *d)
+{
+	const fdt32_t *a, *b;
+	char path[VDT_DIAG_NODE_LEN];
+	int la = 0, lb = 0;
+
+	a = fdt_getprop(fdt, node, "phandle", &la);
+	b = fdt_getprop(fdt, node, "linux,phandle", &lb);
+	if (!a || !b || (la == 4 && lb == 4 && *a == *b))
+		return 0;
+	return vdt_error(d, VDT_ERR_CONFLICT, file,
+			 blob_path(fdt, node, path, sizeof(path)),
+			 "linux,phandle",
+			 "differs from phandle: Linux takes whichever it meets first");
 }
 
 int phandle_fix_check(const void *fdt, const char *file,
@@ -71,8 +95,9 @@ int phandle_fix_check(const void *fdt, const char *file,
 	u64map_init(&seen);
 	for (node = 0; node >= 0 && r >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
+		r = same_phandles(fdt, file, node, d);
 		ph = fdt_get_phandle(fdt, node);
-		if (ph == 0 || ph == (uint32_t)-1)
+		if (r < 0 || ph == 0 || ph == (uint32_t)-1)
 			continue;
 		r = check_one(fdt, file, node, ph, viommu_phandle, viommu_node,
 			      &seen, d);

@@ -44,6 +44,7 @@ enum long_only {
 	OPT_GUEST_VIEW,
 	OPT_HOST,
 	OPT_LOCK,
+	OPT_LOCK_ALLOW_MOVES,
 	OPT_MAP,
 	OPT_MAP_FORMAT,
 	OPT_MAP_PREFIX,
@@ -82,6 +83,7 @@ static const struct option long_opts[] = {
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "include", required_argument, NULL, 'i' },
 	{ "lock", required_argument, NULL, OPT_LOCK },
+	{ "lock-allow-moves", no_argument, NULL, OPT_LOCK_ALLOW_MOVES },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "map-format", required_argument, NULL, OPT_MAP_FORMAT },
 	{ "map-prefix", required_argument, NULL, OPT_MAP_PREFIX },
@@ -150,7 +152,7 @@ static void usage(FILE *f)
 		"usage: " PROG " [-hqVv] [--allow-list file] [--allow-path path]\n"
 		"                    [--builder none|libxl|dom0less] [--check] [--cpp]\n"
 		"                    [-d file] [--force] [--guest-view file] [-i dir]\n"
-		"                    [--lock file] [--map file]\n"
+		"                    [--lock file] [--lock-allow-moves] [--map file]\n"
 		"                    [--map-format " MAP_FORMAT_NAMES "]\n"
 		"                    [--map-prefix name] [--max-input-size n] [--no-viommu-node]\n"
 		"                    [-O dtb|dts] [-o file] [--policy compact|identity]\n"
@@ -183,6 +185,7 @@ static void help(void)
 	       "  --map-prefix NAME        names in the C form (default " MAP_PREFIX_DEFAULT ")\n"
 	       "  --xl-ranges              .cfg maps write a range as one PBASE@VBASE,BASE,COUNT\n"
 	       "  --lock FILE              keep the vIDs of an earlier YAML or JSON map\n"
+	       "  --lock-allow-moves       let a new range move locked vIDs (each move listed)\n"
 	       "  --allow-path PATH        a host path the guest may be given; repeatable\n"
 	       "  --allow-list FILE        host paths the guest may be given, one a line\n"
 	       "  -d, --out-dependency FILE\n"
@@ -351,6 +354,9 @@ static int parse_option(struct cli *c, int opt)
 	case OPT_LOCK:
 		c->lock = optarg;
 		return 0;
+	case OPT_LOCK_ALLOW_MOVES:
+		c->opts.lock_allow_moves = 1;
+		return 0;
 	case OPT_MAP:
 		if (c->nmaps == MAX_MAPS)
 			return usage_error("more than 16 --map files%s", "");
@@ -480,7 +486,9 @@ static int report_diag(const struct cli *c, const struct vdt_diag *d)
 			fprintf(stderr, PROG ": hint: %s\n", d->hint);
 	}
 	for (i = 0; i < d->nwarnings; i++) {
-		if (d->warnings[i].info ? c->verbose : !c->quiet)
+		/* A loud warning (a locked vID that moved) shows under -q. */
+		if (d->warnings[i].info ? c->verbose :
+					  !c->quiet || d->warnings[i].loud)
 			print_note(d->warnings[i].info ? "note" : "warning",
 				   &d->warnings[i]);
 	}
@@ -494,6 +502,8 @@ static int report_diag(const struct cli *c, const struct vdt_diag *d)
 
 static void print_report(FILE *f, const struct vmap *m)
 {
+	char iommu[VDT_DIAG_NODE_LEN], node[VDT_DIAG_NODE_LEN],
+		host[VDT_DIAG_NODE_LEN];
 	const struct vmap_entry *e;
 	int i, j;
 
@@ -501,13 +511,20 @@ static void print_report(FILE *f, const struct vmap *m)
 		"count", "mask", "pIOMMU", "node (host)");
 	for (i = 0; i < m->nentries; i++) {
 		e = &m->entries[i];
-		for (j = 0; j < e->ndevs; j++)
+		if (e->iommu == VMAP_VPCI)
+			fprintf(f, "0x%-8" PRIx32 " 0x%-8" PRIx32 " %-8" PRIu32
+				" 0x%-8" PRIx32 " %-28s %s\n", e->vid, e->pid,
+				e->count, e->mask, "-", "(Xen's vPCI bridge)");
+		/* Names from the inputs, escaped: one line is one line. */
+		for (j = 0; j < e->ndevs; j++) {
+			vdt_escape(iommu, sizeof(iommu), m->iommus[e->iommu].path);
+			vdt_escape(node, sizeof(node), m->devices[e->devs[j]].node);
+			vdt_escape(host, sizeof(host), m->devices[e->devs[j]].host);
 			fprintf(f, "0x%-8" PRIx32 " 0x%-8" PRIx32
 				" %-8" PRIu32 " 0x%-8" PRIx32 " %-28s %s (%s)\n",
-				e->vid, e->pid, e->count, e->mask,
-				m->iommus[e->iommu].path,
-				m->devices[e->devs[j]].node,
-				m->devices[e->devs[j]].host);
+				e->vid, e->pid, e->count, e->mask, iommu, node,
+				host);
+		}
 	}
 }
 
@@ -859,6 +876,8 @@ static int check_cli(const struct cli *c)
 	    !c->report)
 		return usage_error("nothing to do: give -o, --map, --guest-view, --check or --report%s",
 				   "");
+	if (c->opts.lock_allow_moves && !c->lock)
+		return usage_error("--lock-allow-moves goes with --lock%s", "");
 	rc = check_abi(c);
 	if (rc)
 		return rc;
@@ -1087,7 +1106,7 @@ static int verify_map(const struct cli *c)
 			       "records no partial tree (partial-sha256: a binary or xl map, or one of an older version)");
 	if (rc >= 0)
 		rc = fileio_read(c->partial, pname, c->max_input, &b, &d);
-	if (rc >= 0 && (b.len < 4 || memcmp(b.data, "\xd0\x0d\xfe\xed", 4)))
+	if (rc >= 0 && (b.len < 4 || memcmp(b.data, "\xd0\x0d\xfe\xed", 4) != 0))
 		rc = vdt_error(&d, VDT_ERR_INPUT, pname, NULL, NULL,
 			       "not a device tree blob: the map records the SHA-256 of the DTB the tool wrote");
 	if (rc >= 0)

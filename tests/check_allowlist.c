@@ -22,8 +22,8 @@ static const struct allow_case {
 	{ "/a\n/a\n", 0, "/a,/a", NULL },
 	{ "soc/usb\n", 0, NULL, "line 1: 'soc/usb' is not one absolute host path" },
 	{ "/a\n# x\n/b /c\n", 0, NULL, "line 3: '/b /c' is not one absolute host path" },
-	{ "/a\n\t/b\t/c # d\n", 0, NULL, "line 2: '/b\t/c' is not one absolute host path" },
-	{ "/a\r/b\n", 0, NULL, "line 1: '/a\r/b' is not one absolute host path" },
+	{ "/a\n\t/b\t/c # d\n", 0, NULL, "line 2: '/b\\t/c' is not one absolute host path" },
+	{ "/a\r/b\n", 0, NULL, "line 1: '/a\\r/b' is not one absolute host path" },
 	{ "/a\0/b\n", 6, NULL, "holds a NUL byte" },
 };
 

@@ -137,6 +137,37 @@ START_TEST(test_open_duplicate_path)
 }
 END_TEST
 
+/* Two host nodes with one phandle (phandle or linux,phandle): refused,
+ * naming both, whichever property says it. */
+START_TEST(test_open_duplicate_phandle)
+{
+	static const char *const props[] = { "phandle", "linux,phandle" };
+	uint64_t blob[64];
+	struct vdt_diag d;
+	struct hostdt h;
+
+	ck_assert_int_eq(fdt_create(blob, sizeof(blob)), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, ""), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "a"), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "phandle", 5), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "b"), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, props[_i], 5), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_finish(blob), 0);
+	vdt_diag_init(&d);
+	ck_assert_int_eq(hostdt_open(&h, blob, fdt_totalsize(blob), "dup.dtb",
+				     &d), -VDT_ERR_BADDT);
+	ck_assert_str_eq(d.error.node, "/b");
+	ck_assert_str_eq(d.error.prop, "phandle");
+	ck_assert_ptr_nonnull(strstr(d.error.text, "0x5 is also the phandle of /a"));
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_phandle_index)
 {
 	struct fixture f;
@@ -879,6 +910,7 @@ Suite *hostdt_query_suite(void)
 	tcase_add_test(tc, test_open_truncated);
 	tcase_add_test(tc, test_open_bad_magic);
 	tcase_add_test(tc, test_open_duplicate_path);
+	tcase_add_loop_test(tc, test_open_duplicate_phandle, 0, 2);
 	tcase_add_test(tc, test_phandle_index);
 	tcase_add_loop_test(tc, test_node_by_path, 0, N(by_path_cases));
 	tcase_add_test(tc, test_node_by_long_path);

@@ -24,8 +24,20 @@ static const struct check_case {
 	const char *errnode;
 	const char *msg;
 } check_cases[] = {
-	{ "plain phandles and the GIC's", "/ { gic { phandle = <0xfde8>; };"
-	  " a { phandle = <0x5>; }; b { phandle = <0xfde7>; }; };",
+	{ "plain phandles and the GIC's", "/ { gic { phandle = <0xfde8>;"
+	  " interrupt-controller; }; a { phandle = <0x5>; };"
+	  " b { phandle = <0xfde7>; }; };",
+	  0xfdea, NULL, 0, NULL, NULL, NULL },
+	{ "0xfde8 on a node that is no GIC placeholder", "/ { passthrough {"
+	  " dev { phandle = <0xfde8>; }; }; };",
+	  0xfdea, NULL, -VDT_ERR_CONFLICT, NULL, "/passthrough/dev",
+	  "only the GIC placeholder may take" },
+	{ "linux,phandle alone is a phandle", "/ { passthrough { dev {"
+	  " compatible = \"foo\"; linux,phandle = <0xfdea>; }; }; };",
+	  0xfdea, NULL, -VDT_ERR_CONFLICT, NULL, "/passthrough/dev",
+	  "vIOMMU phandle" },
+	{ "linux,phandle and phandle agree", "/ { passthrough { dev {"
+	  " linux,phandle = <0x5>; phandle = <0x5>; }; }; };",
 	  0xfdea, NULL, 0, NULL, NULL, NULL },
 	{ "duplicate phandle", "/ { a { phandle = <0x5>; };"
 	  " passthrough { b { }; }; };",
@@ -535,12 +547,39 @@ START_TEST(test_write_iommu_map)
 }
 END_TEST
 
+/* phandle and linux,phandle that differ (dtc refuses to write one). */
+START_TEST(test_linux_phandle_differs)
+{
+	uint64_t blob[64];
+	struct vdt_diag d;
+	int viommu;
+
+	ck_assert_int_eq(fdt_create(blob, sizeof(blob)), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, ""), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "dev"), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "linux,phandle", 0xfdea), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "phandle", 5), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_finish(blob), 0);
+	vdt_diag_init(&d);
+	ck_assert_int_eq(phandle_fix_check(blob, "p.dtb", 0xfdea, &viommu, &d),
+			 -VDT_ERR_CONFLICT);
+	ck_assert_str_eq(d.error.node, "/dev");
+	ck_assert_str_eq(d.error.prop, "linux,phandle");
+	ck_assert_ptr_nonnull(strstr(d.error.text, "differs from phandle"));
+	vdt_diag_free(&d);
+}
+END_TEST
+
 Suite *phandle_fix_suite(void)
 {
 	Suite *s = suite_create("phandle_fix");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_check, 0, N(check_cases));
+	tcase_add_test(tc, test_linux_phandle_differs);
 	tcase_add_test(tc, test_is_viommu_node);
 	tcase_add_loop_test(tc, test_read_iommus, 0, N(read_cases));
 	tcase_add_test(tc, test_read_pins_hint);

@@ -612,12 +612,13 @@ cli_verify_map() {
 		return
 	}
 	# The other run: the same partial with a property more.
-	cp "$cli_partial" "$w/b.in.dtb" && fdtput -t s "$w/b.in.dtb" / model other &&
-		timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$w/b.in.dtb" \
-			-o "$w/b.dtb" --map "$w/b.yaml" 2>/dev/null || {
+	if ! cp "$cli_partial" "$w/b.in.dtb" ||
+		! fdtput -t s "$w/b.in.dtb" / model other ||
+		! timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$w/b.in.dtb" \
+			-o "$w/b.dtb" --map "$w/b.yaml" 2>/dev/null; then
 		fail "the second run failed"
 		return
-	}
+	fi
 	timeout "$tool_timeout" "$tool" --verify-map "$w/b.yaml" --partial "$w/a.dtb" 2>"$w/err"
 	rc=$?
 	[[ $rc == 1 && $(first_line "$w/err") == *'b.yaml: partial-sha256: describes another partial tree than'* ]] ||

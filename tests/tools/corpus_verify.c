@@ -1049,7 +1049,8 @@ static int check_allocation(struct ctx *c, int identity, uint32_t vid_base)
 		if (exp[i] == UINT64_MAX) {
 			violation(c, "rule 7: key %s (first at %s) fits nowhere in [0x%" PRIx32 ", 0x%llx), yet the tool gave it vID 0x%" PRIx32,
 				  key_str(c, &c->keys[i], kbuf, sizeof(kbuf)),
-				  c->keys[i].first_node, vid_base, (unsigned long long)vid_limit,
+				  c->keys[i].first_node, vid_base,
+				  (unsigned long long)vid_limit,
 				  c->keys[i].vid);
 			continue;
 		}
