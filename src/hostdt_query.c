@@ -113,9 +113,11 @@ int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
 		count++;
 	h->parent = malloc((size_t)count * sizeof(*h->parent));
 	h->holds_iommu = calloc((size_t)count, 1);
-	if (!h->parent || !h->holds_iommu)
+	if (!h->parent || !h->holds_iommu) {
+		hostdt_close(h);
 		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
 				 "out of memory");
+	}
 
 	for (node = 0; node >= 0 && depth >= 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
