@@ -129,7 +129,8 @@ struct cli {
 	const char *allow[MAX_ALLOW];	/* --allow-path PATH... */
 	int nallow;
 	size_t max_input;		/* --max-input-size */
-	int nopts;			/* options other than --dump-map, -q, -v */
+	int nopts;			/* options other than --dump-map, --verify-map,
+					 * --partial, -h, -q, -V, -v */
 	int check;
 	int report;
 	int force;			/* --force */
@@ -272,10 +273,27 @@ static int parse_reg(const char *s, struct viommu_params *p)
 	return 0;
 }
 
+/* The names of the enum options' values, in enum order. */
+static const char *const policies[] = { "compact", "identity" };
+static const char *const abis[] = { "devid-map", "none", "vsmmuv3-v3" };
+static const char *const builders[] = { "none", "libxl", "dom0less" };
+
+/* The index of @s among @n @names, or -1. */
+static int name_index(const char *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int parse_option(struct cli *c, int opt)
 {
 	uint64_t n;
 	uint32_t v;
+	int i;
 
 	if (opt != OPT_DUMP_MAP && opt != OPT_VERIFY_MAP &&
 	    opt != OPT_PARTIAL && opt != 'q' && opt != 'v' && opt != 'h' &&
@@ -299,15 +317,11 @@ static int parse_option(struct cli *c, int opt)
 		c->allow[c->nallow++] = optarg;
 		return 0;
 	case OPT_BUILDER:
-		if (strcmp(optarg, "none") == 0)
-			c->opts.builder = VDT_BUILDER_NONE;
-		else if (strcmp(optarg, "libxl") == 0)
-			c->opts.builder = VDT_BUILDER_LIBXL;
-		else if (strcmp(optarg, "dom0less") == 0)
-			c->opts.builder = VDT_BUILDER_DOM0LESS;
-		else
+		i = name_index(optarg, builders, 3);
+		if (i < 0)
 			return usage_error("--builder must be none, libxl or dom0less, not '%s'",
 					   optarg);
+		c->opts.builder = (enum vdt_builder)i;
 		return 0;
 	case OPT_CHECK:
 		c->check = 1;
@@ -397,13 +411,11 @@ static int parse_option(struct cli *c, int opt)
 		c->partial = optarg;
 		return 0;
 	case OPT_POLICY:
-		if (strcmp(optarg, "compact") == 0)
-			c->opts.policy = VDT_POLICY_COMPACT;
-		else if (strcmp(optarg, "identity") == 0)
-			c->opts.policy = VDT_POLICY_IDENTITY;
-		else
+		i = name_index(optarg, policies, 2);
+		if (i < 0)
 			return usage_error("--policy must be compact or identity, not '%s'",
 					   optarg);
+		c->opts.policy = (enum vdt_policy)i;
 		return 0;
 	case 'q':
 		c->quiet = 1;
@@ -443,15 +455,11 @@ static int parse_option(struct cli *c, int opt)
 		c->opts.vpci = 1;
 		return 0;
 	case OPT_XEN_ABI:
-		if (strcmp(optarg, "devid-map") == 0)
-			c->opts.abi = VDT_ABI_DEVID_MAP;
-		else if (strcmp(optarg, "none") == 0)
-			c->opts.abi = VDT_ABI_NONE;
-		else if (strcmp(optarg, "vsmmuv3-v3") == 0)
-			c->opts.abi = VDT_ABI_VSMMUV3_V3;
-		else
+		i = name_index(optarg, abis, 3);
+		if (i < 0)
 			return usage_error("--xen-abi must be devid-map, none or vsmmuv3-v3, not '%s'",
 					   optarg);
+		c->opts.abi = (enum vdt_xen_abi)i;
 		return 0;
 	case OPT_XL_RANGES:
 		return 0;
