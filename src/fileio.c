@@ -28,32 +28,43 @@ static int io_error(struct vdt_diag *d, const char *name, const char *what)
 			 strerror(errno));
 }
 
+/*
+ * One read(2) of @fd appended to @b, which may hold at most @max bytes:
+ * 1 when bytes came (or a signal interrupted), 0 at the end, or an error.
+ */
+static int read_chunk(int fd, const char *name, size_t max, struct vbuf *b,
+		      struct vdt_diag *d)
+{
+	char chunk[65536];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n < 0)
+		return io_error(d, name, "cannot read");
+	if (n == 0)
+		return 0;
+	if ((size_t)n > max - b->len) {
+		vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
+			  "larger than the %zu bytes an input may have", max);
+		vdt_hint(d, "--max-input-size raises the limit");
+		return -VDT_ERR_IO;
+	}
+	if (vbuf_append(b, chunk, (size_t)n) < 0)
+		return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
+				 "out of memory");
+	return 1;
+}
+
 /* Read all of @fd into @b, at most @max bytes. */
 static int read_fd(int fd, const char *name, size_t max, struct vbuf *b,
 		   struct vdt_diag *d)
 {
-	char chunk[65536];
-	ssize_t n;
+	int r;
 
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return io_error(d, name, "cannot read");
-		if (n == 0)
-			return 0;
-		if ((size_t)n > max - b->len) {
-			vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
-				  "larger than the %zu bytes an input may have",
-				  max);
-			vdt_hint(d, "--max-input-size raises the limit");
-			return -VDT_ERR_IO;
-		}
-		if (vbuf_append(b, chunk, (size_t)n) < 0)
-			return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
-					 "out of memory");
-	}
+	while ((r = read_chunk(fd, name, max, b, d)) > 0)
+		;
+	return r;
 }
 
 int fileio_read(const char *path, const char *name, size_t max,
@@ -227,9 +238,7 @@ static int read_until(int fd, double deadline, const char *name, size_t max,
 		      struct vbuf *out, struct vdt_diag *d)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char chunk[65536];
 	double left;
-	ssize_t n;
 	int r;
 
 	for (;;) {
@@ -243,23 +252,9 @@ static int read_until(int fd, double deadline, const char *name, size_t max,
 			return io_error(d, name, "cannot read");
 		if (r == 0)
 			continue;
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return io_error(d, name, "cannot read");
-		if (n == 0)
-			return 0;
-		if ((size_t)n > max - out->len) {
-			vdt_error(d, VDT_ERR_IO, name, NULL, NULL,
-				  "larger than the %zu bytes an input may have",
-				  max);
-			vdt_hint(d, "--max-input-size raises the limit");
-			return -VDT_ERR_IO;
-		}
-		if (vbuf_append(out, chunk, (size_t)n) < 0)
-			return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
-					 "out of memory");
+		r = read_chunk(fd, name, max, out, d);
+		if (r <= 0)
+			return r;
 	}
 }
 
