@@ -294,54 +294,30 @@ cache=$build/hostdtb
 jobs=${CORPUS_JOBS:-2}
 start=$SECONDS
 skipped=0
-is_root() { [ "$(id -u)" = 0 ]; }
 
 # get_dtbs: Debian 12's linux-image-*-arm64 (the generic flavour, which
 # ships the upstream DTBs; the cloud flavour ships none) through apt
 # multiarch, its DTBs kept in $cache/dtbs; prints why it failed.
 get_dtbs() {
-	local pkg deb x
-	rm -rf "$cache/deb" "$cache/x" && mkdir -p "$cache/deb" || return 1
-	if ! dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64; then
-		is_root || {
-			echo "arm64 is not a dpkg architecture here and adding it needs root"
-			return 1
-		}
-		dpkg --add-architecture arm64 || {
-			echo "dpkg --add-architecture arm64 failed"
-			return 1
-		}
-	fi
-	pkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6[^ ]*-arm64\).*/\1/p' | grep -v cloud | head -n 1)
-	if [ -z "$pkg" ] && is_root; then
-		apt-get update -qq >/dev/null 2>&1
-		pkg=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
-			sed -n 's/^ *Depends: \(linux-image-6[^ ]*-arm64\).*/\1/p' | grep -v cloud | head -n 1)
-	fi
-	[ -n "$pkg" ] || {
-		echo "apt knows no linux-image-arm64:arm64 (apt-get update after dpkg --add-architecture arm64?)"
+	local deb x
+	rm -rf "$cache/deb" "$cache/x" || return 1
+	deb=$(arm64_deb linux-image-arm64 arm64 "$cache/deb") || {
+		echo "$deb"
 		return 1
 	}
-	pkg=${pkg%:arm64}
-	(cd "$cache/deb" && apt-get download -q "$pkg:arm64" >/dev/null 2>&1) || {
-		echo "apt-get download $pkg:arm64 failed"
-		return 1
-	}
-	deb=$(find "$cache/deb" -name "${pkg}_*_arm64.deb" | head -n 1)
 	mkdir -p "$cache/x" || return 1
-	if [ -z "$deb" ] || ! dpkg-deb --fsys-tarfile "$deb" |
+	if ! dpkg-deb --fsys-tarfile "$deb" |
 		tar -x -C "$cache/x" --wildcards './usr/lib/linux-image-*/*'; then
 		echo "cannot unpack the DTBs of '$deb'"
 		return 1
 	fi
 	x=$(find "$cache/x/usr/lib" -mindepth 1 -maxdepth 1 -name 'linux-image-*' | head -n 1)
 	if [ -z "$x" ] || [ -z "$(find "$x" -name '*.dtb' | head -n 1)" ]; then
-		echo "$pkg ships no DTBs under /usr/lib/linux-image-*/"
+		echo "$(basename "$deb") ships no DTBs under /usr/lib/linux-image-*/"
 		return 1
 	fi
 	rm -rf "$cache/dtbs" && mv "$x" "$cache/dtbs" &&
-		echo "$pkg $(dpkg-deb -f "$deb" Version)" >"$cache/package" &&
+		echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >"$cache/package" &&
 		rm -rf "$cache/x" "$cache/deb"
 }
 

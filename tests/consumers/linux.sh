@@ -68,41 +68,18 @@ fi
 # CONFIG_PCIEPORTBUS=y, CONFIG_PCI_HOST_GENERIC=y built in, so no initramfs
 # is needed), through apt multiarch; prints why it failed.
 get_kernel() {
-	local pkg deb
-	mkdir -p "$cache/deb" || return 1
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		is_root || {
-			echo "arm64 is not a dpkg architecture here and adding it needs root"
-			return 1
-		}
-		dpkg --add-architecture arm64 || {
-			echo "dpkg --add-architecture arm64 failed"
-			return 1
-		}
-	fi
-	pkg=$(apt-cache depends linux-image-cloud-arm64:arm64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6[^ ]*-cloud-arm64\).*/\1/p' | head -n 1)
-	if [[ -z $pkg ]] && is_root; then
-		apt-get update -qq >/dev/null 2>&1
-		pkg=$(apt-cache depends linux-image-cloud-arm64:arm64 2>/dev/null |
-			sed -n 's/^ *Depends: \(linux-image-6[^ ]*-cloud-arm64\).*/\1/p' | head -n 1)
-	fi
-	[[ -n $pkg ]] || {
-		echo "apt knows no linux-image-cloud-arm64:arm64 (apt-get update after dpkg --add-architecture arm64?)"
+	local deb
+	deb=$(arm64_deb linux-image-cloud-arm64 cloud-arm64 "$cache/deb") || {
+		echo "$deb"
 		return 1
 	}
-	pkg=${pkg%:arm64}
-	(cd "$cache/deb" && apt-get download -q "$pkg:arm64" >/dev/null 2>&1) || {
-		echo "apt-get download $pkg:arm64 failed"
-		return 1
-	}
-	deb=$(find "$cache/deb" -name "${pkg}_*_arm64.deb" | head -n 1)
-	if [[ -z $deb ]] || ! dpkg-deb -x "$deb" "$cache/x"; then
+	if ! dpkg-deb -x "$deb" "$cache/x"; then
 		echo "dpkg-deb -x '$deb' failed"
 		return 1
 	fi
-	cp "$cache"/x/boot/vmlinuz-* "$cache/Image" && rm -rf "$cache/x" "$cache/deb"
-	echo "$pkg" >"$cache/package"
+	dpkg-deb -f "$deb" Package >"$cache/package" &&
+		cp "$cache"/x/boot/vmlinuz-* "$cache/Image" &&
+		rm -rf "$cache/x" "$cache/deb"
 }
 kernel=${LINUX_IMAGE:-$cache/Image}
 if [[ ! -f $kernel ]]; then
