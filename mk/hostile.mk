@@ -29,7 +29,7 @@ FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_HDRS := $(wildcard fuzz/*.h)
 
-$(FUZZ_BUILD)/src/%.o: src/%.c $(wildcard src/*.h)
+$(FUZZ_BUILD)/src/%.o: src/%.c $(wildcard src/*.h include/*.h)
 	$(say) FUZZCC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
@@ -62,7 +62,7 @@ CI_EXTRA += fuzz-smoke
 # with SANITIZE=1) every regression and checked-in seed.
 REPLAY_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/replay-%)
 
-$(BUILD)/fuzz/fuzz_%.o: fuzz/fuzz_%.c $(FUZZ_HDRS) | $(DEPS_OK)
+$(BUILD)/fuzz/fuzz_%.o: fuzz/fuzz_%.c $(FUZZ_HDRS) $(wildcard src/*.h include/*.h) | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Ifuzz -c $< -o $@
@@ -105,7 +105,7 @@ ALLOC_SRCS := $(LIB_SRCS) $(CLI_SRCS) tests/hostile/failalloc.c
 ALLOC_OBJS := $(ALLOC_SRCS:%.c=$(ALLOC_BUILD)/%.o)
 ALLOC_BIN := $(ALLOC_BUILD)/viommu-dtgen
 
-$(ALLOC_BUILD)/%.o: %.c $(wildcard src/*.h) | $(DEPS_OK)
+$(ALLOC_BUILD)/%.o: %.c $(wildcard src/*.h include/*.h) | $(DEPS_OK)
 	$(say) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(WARN) -O1 -g $(ALLOC_SAN) $(YAML_CFLAGS) -Isrc -c $< -o $@
