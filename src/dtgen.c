@@ -13,6 +13,7 @@
 
 #include "blob.h"
 #include "dtgen_int.h"
+#include "hostdt_addr.h"
 #include "phandle_fix.h"
 #include "sha256.h"
 

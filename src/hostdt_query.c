@@ -248,9 +248,8 @@ int hostdt_is_enabled(const struct hostdt *h, int node)
 	       (len == 3 && memcmp(s, "ok", 3) == 0);
 }
 
-/* Path of @node for a message; never fails (falls back to a marker). */
-static const char *path_or_marker(const struct hostdt *h, int node, char *buf,
-				  size_t len)
+const char *hostdt_msg_path(const struct hostdt *h, int node, char *buf,
+			    size_t len)
 {
 	if (hostdt_get_path(h, node, buf, len) < 0)
 		snprintf(buf, len, "<node at offset %d>", node);
@@ -267,7 +266,7 @@ static int iommu_cells(const struct hostdt *h, int iommu, const char *npath,
 	int len;
 
 	p = fdt_getprop(h->fdt, iommu, "#iommu-cells", &len);
-	path_or_marker(h, iommu, ipath, sizeof(ipath));
+	hostdt_msg_path(h, iommu, ipath, sizeof(ipath));
 	if (!p)
 		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, prop,
 				 "IOMMU %s has no #iommu-cells", ipath);
@@ -297,7 +296,7 @@ int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 	p = fdt_getprop(h->fdt, node, "iommus", &len);
 	if (!p)
 		return 0;
-	path_or_marker(h, node, npath, sizeof(npath));
+	hostdt_msg_path(h, node, npath, sizeof(npath));
 	if (len % 4 != 0)
 		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
 				 "length %d is not a multiple of 4", len);
@@ -329,7 +328,7 @@ int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
 					 "iommus",
 					 "specifier %d is cut short: #iommu-cells of %s is %d",
-					 n, path_or_marker(h, iommu, ipath,
+					 n, hostdt_msg_path(h, iommu, ipath,
 							   sizeof(ipath)),
 					 cells);
 		}
@@ -431,7 +430,7 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 	p = fdt_getprop(h->fdt, node, "iommu-map", &len);
 	if (!p)
 		return 0;
-	path_or_marker(h, node, npath, sizeof(npath));
+	hostdt_msg_path(h, node, npath, sizeof(npath));
 	if (len % DT_ID_MAP_LEN != 0)
 		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommu-map",
 				 "length %d is not a multiple of 4 cells", len);
@@ -498,156 +497,4 @@ int hostdt_map_live(const struct hostdt_map_entry *map, int n)
 	for (i = 0; i < n; i++)
 		live += map[i].eff_length != 0;
 	return live;
-}
-
-/* Read an address or size of @cells (<= 2) cells. */
-static uint64_t read_cells(const fdt32_t *p, int cells)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < cells; i++)
-		v = (v << 32) | fdt32_to_cpu(p[i]);
-	return v;
-}
-
-/* Cell counts a bus gives its children, checked to be 1 or 2 (address). */
-static int bus_cells(const struct hostdt *h, int bus, const char *path,
-		     int *ac, int *sc, struct vdt_diag *d)
-{
-	*ac = fdt_address_cells(h->fdt, bus);
-	*sc = fdt_size_cells(h->fdt, bus);
-	if (*ac < 0 || *sc < 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, path,
-				 *ac < 0 ? "#address-cells" : "#size-cells",
-				 "malformed: %s", fdt_strerror(*ac < 0 ? *ac : *sc));
-	if (*ac < 1 || *ac > 2 || *sc > 2)
-		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, path,
-				 "#address-cells",
-				 "addresses of %d cells with sizes of %d cells are not supported",
-				 *ac, *sc);
-	return 0;
-}
-
-/* Translate @addr, a child address of @bus, into @bus's parent's space. */
-static int translate_up(const struct hostdt *h, int bus, uint64_t *addr,
-			struct vdt_diag *d)
-{
-	char bpath[VDT_DIAG_NODE_LEN];
-	int cac, csc, pac, psc, len, entry, i, parent, r;
-	const fdt32_t *p;
-	uint64_t cb, pb, size;
-
-	path_or_marker(h, bus, bpath, sizeof(bpath));
-	p = fdt_getprop(h->fdt, bus, "ranges", &len);
-	if (!p)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
-				 "missing: addresses below this bus cannot be translated to CPU addresses");
-	if (len == 0)
-		return 0;
-	r = bus_cells(h, bus, bpath, &cac, &csc, d);
-	if (r < 0)
-		return r;
-	parent = hostdt_parent(h, bus);
-	r = bus_cells(h, parent, bpath, &pac, &psc, d);
-	if (r < 0)
-		return r;
-	entry = cac + pac + csc;
-	if (len % (entry * 4) != 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
-				 "length %d is not a multiple of %d cells", len,
-				 entry);
-	for (i = 0; i < len / 4; i += entry) {
-		cb = read_cells(p + i, cac);
-		pb = read_cells(p + i + cac, pac);
-		size = read_cells(p + i + cac + pac, csc);
-		if (*addr >= cb && *addr - cb < size) {
-			*addr = pb + (*addr - cb);
-			return 0;
-		}
-	}
-	return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
-			 "no entry covers address 0x%llx",
-			 (unsigned long long)*addr);
-}
-
-/* Translate @addr, an address on @bus, up to a CPU physical address. */
-static int to_cpu(const struct hostdt *h, int bus, uint64_t *addr,
-		  struct vdt_diag *d)
-{
-	int r;
-
-	for (; hostdt_parent(h, bus) >= 0; bus = hostdt_parent(h, bus)) {
-		r = translate_up(h, bus, addr, d);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
-		    struct vdt_diag *d)
-{
-	char npath[VDT_DIAG_NODE_LEN];
-	int parent, ac, sc, len, r;
-	const fdt32_t *p;
-	uint64_t addr;
-
-	path_or_marker(h, node, npath, sizeof(npath));
-	parent = hostdt_parent(h, node);
-	if (parent < 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
-				 "the root node has no address");
-	r = bus_cells(h, parent, npath, &ac, &sc, d);
-	if (r < 0)
-		return r;
-	p = fdt_getprop(h->fdt, node, "reg", &len);
-	if (!p || len < ac * 4)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
-				 p ? "shorter than one address" : "missing");
-	addr = read_cells(p, ac);
-	r = to_cpu(h, parent, &addr, d);
-	if (r < 0)
-		return r;
-	*base = addr;
-	return 0;
-}
-
-int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
-		      struct vdt_diag *d)
-{
-	char npath[VDT_DIAG_NODE_LEN];
-	int parent, cac, csc, pac, psc, len, r, child;
-	const fdt32_t *p;
-	uint64_t addr;
-
-	if (fdt_getprop(h->fdt, iommu, "reg", NULL))
-		return hostdt_reg_base(h, iommu, base, d);
-	path_or_marker(h, iommu, npath, sizeof(npath));
-	parent = hostdt_parent(h, iommu);
-	p = fdt_getprop(h->fdt, iommu, "ranges", &len);
-	if (p && len > 0 && parent >= 0) {
-		/* The parent-bus address of the first range. */
-		r = bus_cells(h, iommu, npath, &cac, &csc, d);
-		if (r >= 0)
-			r = bus_cells(h, parent, npath, &pac, &psc, d);
-		if (r < 0)
-			return r;
-		if (len < (cac + pac + csc) * 4)
-			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-					 "ranges",
-					 "length %d is shorter than one entry of %d cells",
-					 len, cac + pac + csc);
-		addr = read_cells(p + cac, pac);
-		r = to_cpu(h, parent, &addr, d);
-		if (r < 0)
-			return r;
-		*base = addr;
-		return 0;
-	}
-	fdt_for_each_subnode(child, h->fdt, iommu)
-		if (fdt_getprop(h->fdt, child, "reg", NULL))
-			return hostdt_reg_base(h, child, base, d);
-	return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
-			 "missing, and the IOMMU has no ranges and no child with a reg to take its address from");
 }

@@ -95,6 +95,15 @@ int hostdt_parent(const struct hostdt *h, int node);
 int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len);
 
 /**
+ * hostdt_msg_path - @node's path for a message: hostdt_get_path(), or a
+ * marker naming the offset when that fails
+ *
+ * returns: @buf
+ */
+const char *hostdt_msg_path(const struct hostdt *h, int node, char *buf,
+			    size_t len);
+
+/**
  * hostdt_holds_iommu - whether @node is an IOMMU (has #iommu-cells) or has
  * one among its descendants
  *
@@ -164,40 +173,5 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
  * (those with a non-zero effective length)
  */
 int hostdt_map_live(const struct hostdt_map_entry *map, int n);
-
-/**
- * hostdt_reg_base - @node's first "reg" address as a CPU physical address
- * @base: receives it
- *
- * The address is translated through the "ranges" of every ancestor bus
- * (an empty "ranges" is the identity); addresses of up to two cells are
- * handled.
- *
- * returns:
- *	0, on success
- *	-VDT_ERR_BADDT, for a missing or malformed "reg" or "ranges", or an
- *		address outside every "ranges" entry of a bus
- *	-VDT_ERR_UNSUPPORTED, for addresses of more than two cells
- */
-int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
-		    struct vdt_diag *d);
-
-/**
- * hostdt_iommu_base - the CPU physical address that identifies IOMMU @iommu
- * @base: receives it
- *
- * An IOMMU with a "reg" of its own is identified by it (hostdt_reg_base()).
- * One without (Qualcomm's qcom,msm-iommu-v1, whose registers are in its
- * iommu-ctx children) by the address it decodes: the parent-bus address of
- * its first "ranges" entry, translated like a "reg", or else the "reg" of
- * its first child that has one, translated through the IOMMU's "ranges".
- *
- * returns:
- *	0, on success
- *	-VDT_ERR_BADDT, for none of the three, or as hostdt_reg_base()
- *	-VDT_ERR_UNSUPPORTED, as hostdt_reg_base()
- */
-int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
-		      struct vdt_diag *d);
 
 #endif /* VIOMMU_DTGEN_HOSTDT_QUERY_H */

@@ -7,6 +7,7 @@
 #include <libfdt.h>
 
 #include "diag.h"
+#include "hostdt_addr.h"
 #include "hostdt_query.h"
 #include "testutil.h"
 
@@ -784,7 +785,7 @@ static const struct reg_case {
 	  "missing" },
 	{ "/noreg", -VDT_ERR_BADDT, 0, "/noreg", "reg", "missing" },
 	{ "/shortreg", -VDT_ERR_BADDT, 0, "/shortreg", "reg",
-	  "shorter than one address" },
+	  "not a positive multiple" },
 	{ "/", -VDT_ERR_BADDT, 0, "/", "reg", "root" },
 	{ "/wide/w@0", -VDT_ERR_UNSUPPORTED, 0, "/wide/w@0", NULL,
 	  "not supported" },
