@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "allowlist.h"
+#include "cli_system.h"
 #include "dtgen.h"
 #include "fileio.h"
 #include "hostdt_dom0.h"
@@ -43,6 +44,7 @@ enum long_only {
 	OPT_FORCE,
 	OPT_GUEST_VIEW,
 	OPT_HOST,
+	OPT_IMAGEBUILDER,
 	OPT_LOCK,
 	OPT_LOCK_ALLOW_MOVES,
 	OPT_MAP,
@@ -50,9 +52,11 @@ enum long_only {
 	OPT_MAP_PREFIX,
 	OPT_MAX_INPUT_SIZE,
 	OPT_NO_VIOMMU_NODE,
+	OPT_OUT_DIR,
 	OPT_PARTIAL,
 	OPT_POLICY,
 	OPT_REPORT,
+	OPT_SYSTEM,
 	OPT_TIMEOUT,
 	OPT_VID_BASE,
 	OPT_VID_BITS,
@@ -81,6 +85,7 @@ static const struct option long_opts[] = {
 	{ "guest-view", required_argument, NULL, OPT_GUEST_VIEW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host", required_argument, NULL, OPT_HOST },
+	{ "imagebuilder", required_argument, NULL, OPT_IMAGEBUILDER },
 	{ "include", required_argument, NULL, 'i' },
 	{ "lock", required_argument, NULL, OPT_LOCK },
 	{ "lock-allow-moves", no_argument, NULL, OPT_LOCK_ALLOW_MOVES },
@@ -90,11 +95,13 @@ static const struct option long_opts[] = {
 	{ "max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE },
 	{ "no-viommu-node", no_argument, NULL, OPT_NO_VIOMMU_NODE },
 	{ "out-dependency", required_argument, NULL, 'd' },
+	{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
 	{ "out-format", required_argument, NULL, 'O' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "partial", required_argument, NULL, OPT_PARTIAL },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "system", required_argument, NULL, OPT_SYSTEM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, 'V' },
 	{ "vid-base", required_argument, NULL, OPT_VID_BASE },
@@ -142,6 +149,9 @@ struct cli {
 	int help, version;		/* -h, -V: alone only */
 	int quiet;
 	int verbose;
+	const char *system;		/* --system FILE, or NULL */
+	const char *imagebuilder;	/* --imagebuilder FILE, or NULL */
+	const char *out_dir;		/* --out-dir DIR, or NULL */
 };
 
 /* The files cpp read (NUL after each), for -d. */
@@ -163,7 +173,15 @@ static void usage(FILE *f)
 		"                    [--xen-abi devid-map|none|vsmmuv3-v3] [--xl-ranges]\n"
 		"                    --host file --partial file\n"
 		"       " PROG " --dump-map file\n"
-		"       " PROG " [-qv] --verify-map file --partial file\n");
+		"       " PROG " [-qv] --verify-map file --partial file\n"
+		"       " PROG " [-qv] [--builder none|libxl|dom0less] [--check] [--cpp]\n"
+		"                    [--force] [--guest-view dtb|dts] [-i dir]\n"
+		"                    [--max-input-size n] [--no-viommu-node] [-O dtb|dts]\n"
+		"                    [--policy compact|identity] [--timeout n] [--vid-base n]\n"
+		"                    [--vid-bits n] [--viommu-phandle n] [--viommu-priority n]\n"
+		"                    [--viommu-reg base,size] [--viommu-spi n]\n"
+		"                    [--xen-abi devid-map|none|vsmmuv3-v3]\n"
+		"                    --imagebuilder file | --system file --out-dir dir\n");
 }
 
 static void help(void)
@@ -212,6 +230,11 @@ static void help(void)
 	       "  --report                 print the vID table (on stderr if stdout is an output)\n"
 	       "  --dump-map FILE          print a map file (YAML, JSON or binary) as YAML\n"
 	       "  --verify-map FILE        with --partial: whether the map describes that DTB\n"
+	       "  --system FILE            a whole system from a system file (YAML), into --out-dir\n"
+	       "  --imagebuilder FILE      a whole system from an ImageBuilder config, into --out-dir\n"
+	       "  --out-dir DIR            system mode: NAME.dtb, NAME-map.yaml, host.dtb,\n"
+	       "                           system-map.yaml, imagebuilder.cfg (-O dts: NAME.dts;\n"
+	       "                           --guest-view dts|dtb: NAME-guest.dts|dtb)\n"
 	       "  -q                       no warnings\n"
 	       "  -v                       say what was done\n"
 	       "  -V, --version            print the version\n"
@@ -364,6 +387,15 @@ static int parse_option(struct cli *c, int opt)
 		return 0;
 	case OPT_HOST:
 		c->host = optarg;
+		return 0;
+	case OPT_IMAGEBUILDER:
+		c->imagebuilder = optarg;
+		return 0;
+	case OPT_OUT_DIR:
+		c->out_dir = optarg;
+		return 0;
+	case OPT_SYSTEM:
+		c->system = optarg;
 		return 0;
 	case OPT_LOCK:
 		c->lock = optarg;
@@ -861,11 +893,69 @@ static int check_outputs(const struct cli *c, const char *const *outs, int n)
 	return 0;
 }
 
+/*
+ * System mode (--system, --imagebuilder): one of the two, --out-dir, and
+ * none of the options that name a single guest's inputs or outputs.
+ */
+static int check_system_cli(const struct cli *c)
+{
+	static const struct {
+		int opt;
+		const char *name;
+	} single[] = {
+		{ OPT_ALLOW_LIST, "--allow-list" }, { OPT_ALLOW_PATH, "--allow-path" },
+		{ OPT_DUMP_MAP, "--dump-map" }, { OPT_HOST, "--host" },
+		{ OPT_LOCK, "--lock" }, { OPT_LOCK_ALLOW_MOVES, "--lock-allow-moves" },
+		{ OPT_MAP, "--map" }, { OPT_MAP_FORMAT, "--map-format" },
+		{ OPT_MAP_PREFIX, "--map-prefix" }, { OPT_PARTIAL, "--partial" },
+		{ OPT_REPORT, "--report" }, { OPT_VERIFY_MAP, "--verify-map" },
+		{ OPT_VPCI, "--vpci" }, { OPT_XL_RANGES, "--xl-ranges" },
+	};
+	const char *mode = c->system ? "--system" : "--imagebuilder";
+	size_t k;
+
+	if (c->system && c->imagebuilder)
+		return usage_error("--system and --imagebuilder: one system at a time%s",
+				   "");
+	if (!c->system && !c->imagebuilder)
+		return usage_error("--out-dir goes with --system or --imagebuilder%s",
+				   "");
+	if (!c->out_dir)
+		return usage_error("%s writes into a directory: give --out-dir",
+				   mode);
+	for (k = 0; k < sizeof(single) / sizeof(single[0]); k++)
+		if (c->given & GIVEN(single[k].opt)) {
+			fprintf(stderr, PROG ": error: %s: %s describes every guest's inputs and outputs\n",
+				single[k].name, mode);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	if (c->output || c->depfile)
+		return usage_error(c->output ?
+					   "-o: %s writes every output into --out-dir" :
+					   "-d: %s has no Make rule",
+				   mode);
+	if (c->guest_view && strcmp(c->guest_view, "dts") != 0 &&
+	    strcmp(c->guest_view, "dtb") != 0)
+		return usage_error("--guest-view: with --system or --imagebuilder it says dtb or dts, not '%s'",
+				   c->guest_view);
+	if (c->nincdirs && !c->cpp)
+		return usage_error("-i '%s' goes with --cpp", c->incdirs[0]);
+	if (c->opts.abi == VDT_ABI_VSMMUV3_V3 &&
+	    (c->given & (GIVEN(OPT_POLICY) | GIVEN(OPT_VID_BASE) |
+			 GIVEN(OPT_VID_BITS))))
+		return usage_error("--xen-abi vsmmuv3-v3: Xen picks every vSID%s",
+				   "");
+	return 0;
+}
+
 static int check_cli(const struct cli *c)
 {
 	const char *outs[MAX_OUTS];
 	int n = 0, i, j, rc;
 
+	if (c->system || c->imagebuilder || c->out_dir)
+		return check_system_cli(c);
 	if (c->dump_map && c->verify_map)
 		return usage_error("--dump-map and --verify-map go alone%s", "");
 	if (c->dump_map)
@@ -1287,6 +1377,34 @@ static int run(const struct cli *c)
 	return rc;
 }
 
+/* --system FILE or --imagebuilder FILE (cli_system.h). */
+static int run_system(const struct cli *c)
+{
+	struct cli_system a = {
+		.system = c->system, .imagebuilder = c->imagebuilder,
+		.out_dir = c->out_dir, .opts = c->opts,
+		.builder_given = (c->given & GIVEN(OPT_BUILDER)) != 0,
+		.dts = c->out_format && strcmp(c->out_format, "dts") == 0,
+		.guest_view = !c->guest_view ? 0 :
+			      strcmp(c->guest_view, "dts") == 0 ? 1 : 2,
+		.check = c->check, .force = c->force,
+		.max_input = c->max_input,
+	};
+	struct fileio_config fc = {
+		.timeout = c->timeout, .cpp = c->cpp, .incdirs = c->incdirs,
+		.nincdirs = c->nincdirs,
+	};
+	struct vdt_diag d;
+	int rc;
+
+	vdt_diag_init(&d);
+	fileio_configure(&fc);
+	cli_system_run(&a, &d);		/* an error lands in d */
+	rc = report_diag(c, &d);
+	vdt_diag_free(&d);
+	return rc;
+}
+
 /*
  * A long option written with one dash ("-host") would be read as short
  * options ("-h -o st"): a usage error, before getopt sees it.  Values of
@@ -1372,5 +1490,7 @@ int main(int argc, char **argv)
 		return rc;
 	if (c.verify_map)
 		return verify_map(&c);
+	if (c.system || c.imagebuilder)
+		return run_system(&c);
 	return c.dump_map ? dump_map(&c) : run(&c);
 }

@@ -16,6 +16,8 @@ int main(void)
 		map_read_suite,
 		map_write_suite, dtgen_suite, dtgen_xen_suite,
 		span_suite, dts_write_suite, api_suite, sha256_suite,
+		extract_suite,
+		system_suite, sysfile_suite, ibconfig_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

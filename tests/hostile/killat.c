@@ -7,6 +7,10 @@
  *   VDT_KILL_IN=rename   SIGKILL on entry to rename()
  *   VDT_NO_TMPFILE=1     open() with O_TMPFILE fails with EOPNOTSUPP, as on
  *                        a file system without it (the fallback path)
+ *   VDT_FAIL_RENAME=N    the N-th rename() fails with EIO (an output that
+ *                        fails after others got their names)
+ *   VDT_FAIL_LINKAT=N    the N-th linkat() fails with EIO (the same, for
+ *                        outputs that are new files)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -33,7 +37,14 @@ int linkat(int olddirfd, const char *oldpath, int newdirfd,
 		(int (*)(int, const char *, int, const char *, int))dlsym(
 			RTLD_NEXT, "linkat");
 
+	static int calls;
+	const char *n = getenv("VDT_FAIL_LINKAT");
+
 	maybe_kill("linkat");
+	if (n && ++calls == atoi(n)) {
+		errno = EIO;
+		return -1;
+	}
 	return real(olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
@@ -42,7 +53,14 @@ int rename(const char *oldpath, const char *newpath)
 	int (*real)(const char *, const char *) =
 		(int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
 
+	static int calls;
+	const char *n = getenv("VDT_FAIL_RENAME");
+
 	maybe_kill("rename");
+	if (n && ++calls == atoi(n)) {
+		errno = EIO;
+		return -1;
+	}
 	return real(oldpath, newpath);
 }
 
