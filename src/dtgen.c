@@ -87,7 +87,7 @@ static char *dup_str(const char *s)
 static const char *xen_path(struct run *r, int node, const char *path)
 {
 	int len;
-	const char *s = fdt_getprop(r->pfdt, node, "xen,path", &len);
+	const char *s = blob_getprop(r->pfdt, node, "xen,path", &len);
 
 	if (len < 2 || s[0] != '/' || s[len - 1] != '\0' ||
 	    strlen(s) != (size_t)len - 1) {
@@ -217,7 +217,7 @@ static int read_partial_side(struct run *r, struct device *dev,
 	if (rc < 0)
 		return rc;
 	dev->rewrite = dev->nspecs > 0 || live > 0;
-	if (dev->rewrite || fdt_getprop(r->pfdt, dev->node, force, NULL))
+	if (dev->rewrite || blob_getprop(r->pfdt, dev->node, force, NULL))
 		return 0;
 	vdt_error(r->d, VDT_ERR_INPUT, r->pfile, w->node, "xen,path",
 		  "host node %s has no IOMMU%s", w->host,
@@ -403,22 +403,25 @@ static int walk_passthrough(struct run *r)
 	int node, depth = 0, count = 0, nl, rc;
 	const char *name;
 
-	for (node = fdt_next_node(r->pfdt, r->passthrough, &depth);
+	for (node = blob_next_node(r->pfdt, r->passthrough, &depth);
 	     node >= 0 && depth > 0;
-	     node = fdt_next_node(r->pfdt, node, &depth))
+	     node = blob_next_node(r->pfdt, node, &depth))
 		count++;
 	r->devs = calloc((size_t)count + 1, sizeof(*r->devs));
 	r->map->devices = calloc((size_t)count + 1,
 				 sizeof(*r->map->devices));
-	if (!r->devs || !r->map->devices)
+	if (!r->devs || !r->map->devices ||
+	    u64map_reserve(&r->dev_by_offset, (size_t)count) < 0 ||
+	    u64map_reserve(&r->dev_by_host, (size_t)count) < 0 ||
+	    u64map_reserve(&r->dev_by_path, (size_t)count) < 0)
 		return dtgen_nomem(r);
 
 	strcpy(path, "/passthrough");
 	plen[0] = strlen(path);
 	depth = 0;
-	for (node = fdt_next_node(r->pfdt, r->passthrough, &depth);
+	for (node = blob_next_node(r->pfdt, r->passthrough, &depth);
 	     node >= 0 && depth > 0;
-	     node = fdt_next_node(r->pfdt, node, &depth)) {
+	     node = blob_next_node(r->pfdt, node, &depth)) {
 		name = fdt_get_name(r->pfdt, node, &nl);
 		if (depth > VDT_MAX_DEPTH ||
 		    plen[depth - 1] + 1 + (size_t)nl >= sizeof(path))
@@ -429,7 +432,7 @@ static int walk_passthrough(struct run *r)
 		memcpy(path + plen[depth - 1] + 1, name, (size_t)nl);
 		plen[depth] = plen[depth - 1] + 1 + (size_t)nl;
 		path[plen[depth]] = '\0';
-		if (!fdt_getprop(r->pfdt, node, "xen,path", NULL))
+		if (!blob_getprop(r->pfdt, node, "xen,path", NULL))
 			continue;
 		rc = unique_path(r, path);
 		if (rc >= 0)
@@ -742,8 +745,8 @@ static int build_series_map(struct run *r)
 /* The vIOMMU's reg must fit /passthrough's cells. */
 static int check_viommu_reg(struct run *r)
 {
-	int ac = fdt_address_cells(r->pfdt, r->passthrough);
-	int sc = fdt_size_cells(r->pfdt, r->passthrough);
+	int ac = blob_address_cells(r->pfdt, r->passthrough);
+	int sc = blob_size_cells(r->pfdt, r->passthrough);
 
 	if (ac < 0 || sc < 0)
 		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, "/passthrough",
@@ -787,7 +790,7 @@ static int open_partial(struct run *r, const struct dtgen_blob *partial)
 	if (rc < 0)
 		return rc;
 	for (node = 0; node >= 0 && depth >= 0;
-	     node = fdt_next_node(r->pfdt, node, &depth))
+	     node = blob_next_node(r->pfdt, node, &depth))
 		if (depth >= VDT_MAX_DEPTH)
 			return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile,
 					 NULL, NULL,

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Writing the rewritten partial DT: P3 and P8 of viommu-dtgen(1), and the
- * iommu-map rewriting.  The partial DT is copied with libfdt's sequential-
- * write API in one pass (editing in place would move the rest of the blob
- * at every device), in a buffer grown on -FDT_ERR_NOSPACE as libxl's FDT()
- * idiom does.
+ * iommu-map rewriting.  The partial DT is copied in one pass with fdt_out
+ * (editing in place would move the rest of the blob at every device),
+ * byte for byte as libfdt's sequential-write API would write it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "blob.h"
 #include "dtgen_int.h"
+#include "fdt_out.h"
 #include "phandle_fix.h"
-
-/* The rewritten partial DT may not grow past this many bytes. */
-#define DTGEN_MAX_BLOB (1u << 30)
 
 /* What a copy of the partial DT shows: the output, or the guest's view. */
 struct view {
@@ -37,7 +35,7 @@ struct copy_level {
 
 /* "iommus" = <vIOMMU ID> per host specifier: the vID, or under the
  * series the host's pID, which Xen replaces with the vSID it picks. */
-static int write_iommus(const struct run *r, const struct view *v, void *out,
+static int write_iommus(const struct run *r, const struct view *v, struct fdt_out *out,
 			const struct device *dev, uint32_t *vids)
 {
 	int i;
@@ -51,7 +49,7 @@ static int write_iommus(const struct run *r, const struct view *v, void *out,
 }
 
 /* "iommu-map" = <rid-base vIOMMU vid-base length> per reachable entry. */
-static int write_map(const struct run *r, void *out, const struct device *dev,
+static int write_map(const struct run *r, struct fdt_out *out, const struct device *dev,
 		     uint32_t *vids)
 {
 	int i;
@@ -66,27 +64,27 @@ static int write_map(const struct run *r, void *out, const struct device *dev,
 }
 
 /* "iommu-map-mask", copied from the host. */
-static int write_mask(const struct run *r, void *out, const struct device *dev)
+static int write_mask(const struct run *r, struct fdt_out *out, const struct device *dev)
 {
 	const void *p;
 	int len;
 
 	if (hostdt_map_live(dev->map, dev->nmap) == 0)
 		return 0;
-	p = fdt_getprop(r->host->fdt, dev->host, "iommu-map-mask", &len);
-	return p ? fdt_property(out, "iommu-map-mask", p, len) : 0;
+	p = blob_getprop(r->host->fdt, dev->host, "iommu-map-mask", &len);
+	return p ? fdt_out_property(out, "iommu-map-mask", p, len) : 0;
 }
 
 /* The vIOMMU node, with /passthrough's cells for its reg. */
-static int write_viommu(const struct run *r, void *out)
+static int write_viommu(const struct run *r, struct fdt_out *out)
 {
-	return make_viommu_node(out, fdt_address_cells(r->pfdt, r->passthrough),
-				fdt_size_cells(r->pfdt, r->passthrough),
+	return make_viommu_node(out, blob_address_cells(r->pfdt, r->passthrough),
+				blob_size_cells(r->pfdt, r->passthrough),
 				&r->o->viommu, &r->gic);
 }
 
 /* A node's properties are over: add what it lacks. */
-static int end_props(const struct run *r, const struct view *v, void *out,
+static int end_props(const struct run *r, const struct view *v, struct fdt_out *out,
 		     struct copy_level *l, uint32_t *vids)
 {
 	int rc = 0;
@@ -96,7 +94,7 @@ static int end_props(const struct run *r, const struct view *v, void *out,
 	l->props_done = 1;
 	/* The node's interrupt needs a phandle on the GIC placeholder. */
 	if (l->gic && v->node && r->gic_new_phandle)
-		rc = fdt_property_u32(out, "phandle", r->gic_new_phandle);
+		rc = fdt_out_property_u32(out, "phandle", r->gic_new_phandle);
 	if (rc >= 0 && l->dev && !l->iommus_done)
 		rc = write_iommus(r, v, out, l->dev, vids);
 	if (rc >= 0 && l->dev && !l->map_done)
@@ -121,14 +119,14 @@ static int iommu_prop(const char *name)
  * One property of a rewritten device: its IOMMU properties are replaced
  * where they stand (Lopper's xen,smmu-stream-ids goes); others are copied.
  */
-static int copy_prop(const struct run *r, const struct view *v, void *out,
+static int copy_prop(const struct run *r, const struct view *v, struct fdt_out *out,
 		     struct copy_level *l, const char *name, const void *data,
 		     int len, uint32_t *vids)
 {
 	if (v->strip && iommu_prop(name))
 		return 0;
 	if (!l->dev)
-		return fdt_property(out, name, data, len);
+		return fdt_out_property(out, name, data, len);
 	if (strcmp(name, "iommus") == 0) {
 		l->iommus_done = 1;
 		return write_iommus(r, v, out, l->dev, vids);
@@ -143,7 +141,7 @@ static int copy_prop(const struct run *r, const struct view *v, void *out,
 	}
 	if (strcmp(name, "xen,smmu-stream-ids") == 0)
 		return 0;
-	return fdt_property(out, name, data, len);
+	return fdt_out_property(out, name, data, len);
 }
 
 static void open_level(const struct run *r, const struct view *v,
@@ -158,18 +156,16 @@ static void open_level(const struct run *r, const struct view *v,
 	l->gic = offset == r->gic_node;
 }
 
-static int copy_header(const struct run *r, void *out, size_t size)
+static int copy_header(const struct run *r, struct fdt_out *out)
 {
-	int rc, i, n = fdt_num_mem_rsv(r->pfdt);
+	int rc = 0, i, n = fdt_num_mem_rsv(r->pfdt);
 	uint64_t addr, rsize;
 
-	rc = fdt_create(out, (int)size);
 	for (i = 0; rc >= 0 && i < n; i++) {
-		rc = fdt_get_mem_rsv(r->pfdt, i, &addr, &rsize);
-		if (rc >= 0)
-			rc = fdt_add_reservemap_entry(out, addr, rsize);
+		rc = fdt_get_mem_rsv(r->pfdt, i, &addr, &rsize) < 0 ?
+			     -VDT_ERR_BADDT : fdt_out_add_rsv(out, addr, rsize);
 	}
-	return rc < 0 ? rc : fdt_finish_reservemap(out);
+	return rc < 0 ? rc : fdt_out_finish_rsv(out);
 }
 
 /*
@@ -177,19 +173,21 @@ static int copy_header(const struct run *r, void *out, size_t size)
  * properties rewritten; an earlier run's vIOMMU node is written again
  * where it stands, or dropped without v->node; a new one goes first below
  * /passthrough; everything else is copied as is.  @vids has room for any
- * device's specifiers and map entries.  Returns libfdt codes.
+ * device's specifiers and map entries.  Returns 0, -VDT_ERR_BADDT for a
+ * structure blob_check() lets no blob have, or fdt_out's codes.
  */
-static int copy_tree(const struct run *r, const struct view *v, void *out,
-		     size_t size, uint32_t *vids)
+static int copy_tree(const struct run *r, const struct view *v,
+		     struct fdt_out *out, uint32_t *vids)
 {
 	struct copy_level lv[VDT_MAX_DEPTH];
 	int offset = 0, next, depth = -1, skip = 0, rc, len;
-	const struct fdt_property *prop;
+	const char *name;
+	const void *val;
 	uint32_t tag;
 
-	rc = copy_header(r, out, size);
+	rc = copy_header(r, out);
 	do {
-		tag = fdt_next_tag(r->pfdt, offset, &next);
+		tag = blob_next_tag(r->pfdt, offset, &next);
 		if (rc < 0)
 			break;
 		if (skip > 0) {		/* inside a dropped subtree */
@@ -204,62 +202,56 @@ static int copy_tree(const struct run *r, const struct view *v, void *out,
 				skip = 1;
 			} else if (rc >= 0 && ++depth < VDT_MAX_DEPTH) {
 				open_level(r, v, &lv[depth], offset);
-				rc = fdt_begin_node(out, fdt_get_name(r->pfdt,
-								      offset,
-								      NULL));
+				rc = fdt_out_begin_node(out,
+							blob_node_name(r->pfdt,
+								       offset));
 			} else if (rc >= 0) {
-				rc = -FDT_ERR_BADSTRUCTURE;
+				rc = -VDT_ERR_BADDT;
 			}
 		} else if ((tag == FDT_PROP || tag == FDT_END_NODE) &&
 			   depth < 0) {
-			rc = -FDT_ERR_BADSTRUCTURE;	/* outside every node */
+			rc = -VDT_ERR_BADDT;	/* outside every node */
 		} else if (tag == FDT_PROP) {
-			prop = fdt_get_property_by_offset(r->pfdt, offset, &len);
-			rc = copy_prop(r, v, out, &lv[depth],
-				       fdt_string(r->pfdt,
-						  fdt32_to_cpu(prop->nameoff)),
-				       prop->data, len, vids);
+			val = blob_prop(r->pfdt, offset, &name, &len);
+			rc = copy_prop(r, v, out, &lv[depth], name, val, len,
+				       vids);
 		} else if (tag == FDT_END_NODE) {
 			rc = end_props(r, v, out, &lv[depth], vids);
 			if (rc >= 0)
-				rc = fdt_end_node(out);
+				rc = fdt_out_end_node(out);
 			depth--;
 		}
 		offset = next;
 	} while (tag != FDT_END);
-	if (rc >= 0)
-		rc = fdt_finish(out);
-	if (rc >= 0)
-		fdt_set_boot_cpuid_phys(out, fdt_boot_cpuid_phys(r->pfdt));
 	return rc;
 }
 
-/* One copy of the partial DT, in a buffer grown on -FDT_ERR_NOSPACE. */
+/* One copy of the partial DT, written in one pass into a buffer sized for
+ * the partial DT (and grown if the copy outgrows it). */
 static int write_view(struct run *r, const struct view *v, uint32_t *vids,
 		      void **fdt, size_t *fdt_size)
 {
-	size_t size = fdt_totalsize(r->pfdt);
-	void *buf;
+	/* The partial DT, a vIOMMU node, and its devices' new properties. */
+	size_t hint = fdt_totalsize(r->pfdt) + 512 +
+		      (size_t)r->ndevs * 16;
+	struct fdt_out out;
 	int rc;
 
-	for (;;) {
-		buf = malloc(size);
-		if (!buf)
-			return dtgen_nomem(r);
-		rc = copy_tree(r, v, buf, size, vids);
-		if (rc != -FDT_ERR_NOSPACE || size >= DTGEN_MAX_BLOB)
-			break;
-		free(buf);
-		size *= 2;
-	}
-	if (rc < 0) {
-		free(buf);
+	rc = fdt_out_init(&out, hint);
+	if (rc >= 0)
+		rc = copy_tree(r, v, &out, vids);
+	if (rc >= 0)
+		rc = fdt_out_finish(&out, fdt_boot_cpuid_phys(r->pfdt), fdt,
+				    fdt_size);
+	fdt_out_free(&out);
+	if (rc == -VDT_ERR_NOMEM)
+		return dtgen_nomem(r);
+	if (rc < 0)
 		return vdt_error(r->d, VDT_ERR_BADDT, r->pfile, NULL, NULL,
 				 "cannot write the device tree: %s",
-				 fdt_strerror(rc));
-	}
-	*fdt = buf;
-	*fdt_size = fdt_totalsize(buf);
+				 rc == -VDT_ERR_UNSUPPORTED ?
+					 fdt_strerror(-FDT_ERR_NOSPACE) :
+					 fdt_strerror(-FDT_ERR_BADSTRUCTURE));
 	return 0;
 }
 

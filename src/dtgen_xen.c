@@ -27,13 +27,13 @@ static const char *node_path(const struct run *r, int node, char *buf,
  * -FDT_ERR_NOTFOUND when the walk leaves it. */
 static int subtree_next(const struct run *r, int node, int *depth)
 {
-	node = fdt_next_node(r->pfdt, node, depth);
+	node = blob_next_node(r->pfdt, node, depth);
 	return node >= 0 && *depth > 0 ? node : -FDT_ERR_NOTFOUND;
 }
 
 static int has_prop(const struct run *r, int node, const char *name)
 {
-	return fdt_getprop(r->pfdt, node, name, NULL) != NULL;
+	return blob_getprop(r->pfdt, node, name, NULL) != NULL;
 }
 
 /* B1: the dom0less builder (Xen master) numbers its own phandles from the
@@ -44,8 +44,8 @@ static int b1_phandles(struct run *r)
 	uint32_t ph;
 	int node;
 
-	for (node = 0; node >= 0; node = fdt_next_node(r->pfdt, node, NULL)) {
-		ph = fdt_get_phandle(r->pfdt, node);
+	for (node = 0; node >= 0; node = blob_next_node(r->pfdt, node, NULL)) {
+		ph = blob_get_phandle(r->pfdt, node);
 		if (node == r->viommu_node || ph <= XEN_DOM0LESS_PHANDLE_MAX)
 			continue;	/* a vIOMMU node of an earlier run goes */
 		vdt_error(r->d, VDT_ERR_INPUT, r->pfile,
@@ -168,7 +168,7 @@ static int index_copied(struct run *r, struct u64map *copied,
 	uint32_t ph;
 
 	for (node = 0; node >= 0 && rc >= 0;
-	     node = fdt_next_node(r->pfdt, node, &depth)) {
+	     node = blob_next_node(r->pfdt, node, &depth)) {
 		if (in >= 0 && depth <= in)
 			in = -1;
 		name = fdt_get_name(r->pfdt, node, NULL);
@@ -177,7 +177,7 @@ static int index_copied(struct run *r, struct u64map *copied,
 			in = 1;
 		if (in >= 0 && u64map_put(copied, (uint64_t)node, 1) < 0)
 			rc = dtgen_nomem(r);
-		ph = fdt_get_phandle(r->pfdt, node);
+		ph = blob_get_phandle(r->pfdt, node);
 		if (ph && rc >= 0 && u64map_put(by_phandle, ph, node) < 0)
 			rc = dtgen_nomem(r);
 	}
@@ -201,8 +201,8 @@ static int b5_copied_refs(struct run *r)
 	u64map_init(&by_phandle);
 	rc = index_copied(r, &copied, &by_phandle);
 	for (node = 0; node >= 0 && rc >= 0;
-	     node = fdt_next_node(r->pfdt, node, NULL)) {
-		p = fdt_getprop(r->pfdt, node, "interrupt-parent", &len);
+	     node = blob_next_node(r->pfdt, node, NULL)) {
+		p = blob_getprop(r->pfdt, node, "interrupt-parent", &len);
 		if (!p || len != 4 || u64map_get(&copied, (uint64_t)node) < 0)
 			continue;
 		ph = fdt32_to_cpu(*p);
@@ -323,7 +323,7 @@ static int x5_x6_partial(struct run *r)
 	char path[VDT_DIAG_NODE_LEN];
 	int node;
 
-	for (node = 0; node >= 0; node = fdt_next_node(r->pfdt, node, NULL)) {
+	for (node = 0; node >= 0; node = blob_next_node(r->pfdt, node, NULL)) {
 		if (has_prop(r, node, "iommu-map"))
 			return vdt_error(r->d, VDT_ERR_UNSUPPORTED, r->pfile,
 					 node_path(r, node, path, sizeof(path)),
@@ -437,8 +437,8 @@ static int free_phandle(struct run *r, uint32_t *out)
 
 	u64map_init(&used);
 	for (node = 0; node >= 0 && rc >= 0;
-	     node = fdt_next_node(r->pfdt, node, NULL)) {
-		ph = fdt_get_phandle(r->pfdt, node);
+	     node = blob_next_node(r->pfdt, node, NULL)) {
+		ph = blob_get_phandle(r->pfdt, node);
 		if (ph && u64map_put(&used, ph, 1) < 0)
 			rc = dtgen_nomem(r);
 	}
@@ -457,9 +457,9 @@ static int first_interrupt_parent(const struct run *r, uint32_t *ph)
 
 	for (node = r->passthrough; node >= 0 && !p;
 	     node = subtree_next(r, node, &depth))
-		p = fdt_getprop(r->pfdt, node, "interrupt-parent", &len);
+		p = blob_getprop(r->pfdt, node, "interrupt-parent", &len);
 	if (!p)
-		p = fdt_getprop(r->pfdt, 0, "interrupt-parent", &len);
+		p = blob_getprop(r->pfdt, 0, "interrupt-parent", &len);
 	if (!p || len != 4)
 		return 0;
 	*ph = fdt32_to_cpu(*p);
@@ -493,12 +493,12 @@ int dtgen_find_gic(struct run *r)
 	r->gic.phandle = ph;
 	if (r->gic_node < 0)
 		return 0;
-	r->gic.phandle = fdt_get_phandle(r->pfdt, r->gic_node);
+	r->gic.phandle = blob_get_phandle(r->pfdt, r->gic_node);
 	if (r->gic.phandle == 0) {
 		rc = free_phandle(r, &r->gic_new_phandle);
 		r->gic.phandle = r->gic_new_phandle;
 	}
-	cells = fdt_getprop(r->pfdt, r->gic_node, "#interrupt-cells", &len);
+	cells = blob_getprop(r->pfdt, r->gic_node, "#interrupt-cells", &len);
 	if (cells && len == 4)
 		r->gic.cells = (int)fdt32_to_cpu(*cells);
 	if (rc >= 0 && (!cells || len != 4 || r->gic.cells < 3 ||

@@ -67,6 +67,40 @@ static int read_fd(int fd, const char *name, size_t max, struct vbuf *b,
 	return r;
 }
 
+/*
+ * A regular file of @fd read straight into @b, in one read(2) of the size
+ * fstat() gives (more only where the kernel returns less): 1 when it is
+ * not a regular file of a size below @max (read_fd() reads it), 0 once
+ * that many bytes came or the file ended, or an error.
+ */
+static int read_sized(int fd, const char *name, size_t max, struct vbuf *b,
+		      struct vdt_diag *d)
+{
+	struct stat st;
+	size_t want;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > max - b->len)
+		return 1;
+	want = b->len + (size_t)st.st_size;
+	if (vbuf_reserve(b, (size_t)st.st_size) < 0)
+		return vdt_error(d, VDT_ERR_NOMEM, name, NULL, NULL,
+				 "out of memory");
+	while (b->len < want) {
+		n = read(fd, b->data + b->len, want - b->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io_error(d, name, "cannot read");
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+	}
+	return 0;
+}
+
 int fileio_read(const char *path, const char *name, size_t max,
 		struct vbuf *b, struct vdt_diag *d)
 {
@@ -75,7 +109,9 @@ int fileio_read(const char *path, const char *name, size_t max,
 
 	if (fd < 0)
 		return io_error(d, name, "cannot open");
-	rc = read_fd(fd, name, max, b, d);
+	rc = read_sized(fd, name, max, b, d);
+	if (rc > 0)
+		rc = read_fd(fd, name, max, b, d);
 	if (!stdin_in)
 		close(fd);
 	return rc;
@@ -875,14 +911,35 @@ static int keep_owner(int fd, const char *path)
 }
 
 /* Write all of @o's data to @fd, with its target's owner and mode, and
- * sync it. */
+ * sync it if asked. */
 static int fill(int fd, const struct fileio_out *o, struct vdt_diag *d)
 {
 	if (write_all(fd, o->data, o->len) < 0 ||
 	    keep_owner(fd, target(o)) < 0 ||
-	    fchmod(fd, target_mode(target(o))) < 0 || fsync(fd) < 0)
+	    fchmod(fd, target_mode(target(o))) < 0 ||
+	    (o->sync && fsync(fd) < 0))
 		return io_error(d, o->path, "cannot write");
 	return 0;
+}
+
+/* With @o->sync: sync the directory that holds @o's new name. */
+static int sync_dir(const struct fileio_out *o, struct vdt_diag *d)
+{
+	char *dir;
+	int fd, rc = 0;
+
+	if (!o->sync)
+		return 0;
+	dir = dir_of(target(o));
+	if (!dir)
+		return nomem(d, o->path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = io_error(d, o->path, "cannot sync its directory");
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 /*
@@ -917,7 +974,7 @@ static int write_named(struct fileio_out *o, struct vdt_diag *d)
 }
 
 /*
- * Write @o, in full and synced, to an unnamed file (O_TMPFILE) in its
+ * Write @o, in full (synced if asked), to an unnamed file (O_TMPFILE) in its
  * target's directory; it gets a name only in commit_one().  Falls back to
  * write_named() where the file system cannot make unnamed files.
  */
@@ -1007,7 +1064,7 @@ static int commit_one(struct fileio_out *o, struct vdt_diag *d)
 	if (o->fd >= 0) {
 		if (lstat(target(o), &st) < 0 && errno == ENOENT) {
 			if (link_fd(o->fd, target(o)) == 0)
-				return 0;
+				return sync_dir(o, d);
 			if (errno != EEXIST)
 				return io_error(d, o->path, "cannot create");
 		}
@@ -1026,7 +1083,7 @@ static int commit_one(struct fileio_out *o, struct vdt_diag *d)
 		return io_error(d, o->path, "cannot rename into place");
 	free(o->tmp);
 	o->tmp = NULL;
-	return 0;
+	return sync_dir(o, d);
 }
 
 /*

@@ -133,6 +133,8 @@ struct fileio_out {
 	const char *path;
 	const void *data;
 	size_t len;
+	int sync;		/* fsync(2) the file before it is named, and
+				 * its directory after (--fsync) */
 	/* private to fileio_commit() */
 	int in_place;		/* written in place, never renamed over */
 	int fd;			/* unnamed (O_TMPFILE) file, or -1 */
@@ -144,8 +146,9 @@ struct fileio_out {
  * fileio_commit - write all outputs, or none
  * @outs, @n: the outputs
  *
- * A regular file (or a new path) is first written, in full and synced,
- * to an unnamed file (O_TMPFILE) in its directory; once every output was
+ * A regular file (or a new path) is first written in full (and, with
+ * @sync, synced) to an unnamed file (O_TMPFILE) in its directory; once
+ * every output was
  * written, each is linked to its new name (linkat() through
  * /proc/self/fd, else AT_EMPTY_PATH) or, for an existing target, linked
  * beside it and renamed over it.  A process killed while writing leaves
@@ -156,7 +159,9 @@ struct fileio_out {
  * fileio_in_place() names are written in place, never renamed over.
  * On failure every temporary file is removed; targets renamed before
  * the failing one keep their new contents (an output that cannot be
- * written fails before any is renamed).
+ * written fails before any is renamed).  Without @sync nothing is synced:
+ * a crash of the system (not of the process) soon after may leave a new
+ * name on an empty or partly written file, the data not yet on disk.
  *
  * returns:
  *	0, on success

@@ -5,6 +5,7 @@
 
 #include <libfdt.h>
 
+#include "blob.h"
 #include "hostdt_addr.h"
 
 /* Read an address or size of @cells (<= 2) cells. */
@@ -18,19 +19,26 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-/* Cell counts a bus gives its children, checked to be 1 or 2 (address). */
-static int bus_cells(const struct hostdt *h, int bus, const char *path,
+/* @node's path for a message about it, into @buf of VDT_DIAG_NODE_LEN
+ * bytes: built only when a message is made. */
+#define MSG_PATH(h, node, buf) hostdt_msg_path(h, node, buf, VDT_DIAG_NODE_LEN)
+
+/* Cell counts a bus gives its children, checked to be 1 or 2 (address);
+ * a message is about node @about. */
+static int bus_cells(const struct hostdt *h, int bus, int about,
 		     int *ac, int *sc, struct vdt_diag *d)
 {
-	*ac = fdt_address_cells(h->fdt, bus);
-	*sc = fdt_size_cells(h->fdt, bus);
+	char path[VDT_DIAG_NODE_LEN];
+
+	*ac = blob_address_cells(h->fdt, bus);
+	*sc = blob_size_cells(h->fdt, bus);
 	if (*ac < 0 || *sc < 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, path,
+		return vdt_error(d, VDT_ERR_BADDT, h->file, MSG_PATH(h, about, path),
 				 *ac < 0 ? "#address-cells" : "#size-cells",
 				 "malformed: %s", fdt_strerror(*ac < 0 ? *ac : *sc));
 	if (*ac < 1 || *ac > 2 || *sc > 2)
-		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, path,
-				 "#address-cells",
+		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file,
+				 MSG_PATH(h, about, path), "#address-cells",
 				 "addresses of %d cells with sizes of %d cells are not supported",
 				 *ac, *sc);
 	return 0;
@@ -45,23 +53,24 @@ static int translate_up(const struct hostdt *h, int bus, uint64_t *addr,
 	const fdt32_t *p;
 	uint64_t cb, pb, size;
 
-	hostdt_msg_path(h, bus, bpath, sizeof(bpath));
-	p = fdt_getprop(h->fdt, bus, "ranges", &len);
+	p = blob_getprop(h->fdt, bus, "ranges", &len);
 	if (!p)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, bus, bpath), "ranges",
 				 "missing: addresses below this bus cannot be translated to CPU addresses");
 	if (len == 0)
 		return 0;
-	r = bus_cells(h, bus, bpath, &cac, &csc, d);
+	r = bus_cells(h, bus, bus, &cac, &csc, d);
 	if (r < 0)
 		return r;
 	parent = hostdt_parent(h, bus);
-	r = bus_cells(h, parent, bpath, &pac, &psc, d);
+	r = bus_cells(h, parent, bus, &pac, &psc, d);
 	if (r < 0)
 		return r;
 	entry = cac + pac + csc;
 	if (len % (entry * 4) != 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, bus, bpath), "ranges",
 				 "length %d is not a multiple of %d cells", len,
 				 entry);
 	for (i = 0; i < len / 4; i += entry) {
@@ -73,8 +82,8 @@ static int translate_up(const struct hostdt *h, int bus, uint64_t *addr,
 			return 0;
 		}
 	}
-	return vdt_error(d, VDT_ERR_BADDT, h->file, bpath, "ranges",
-			 "no entry covers address 0x%llx",
+	return vdt_error(d, VDT_ERR_BADDT, h->file, MSG_PATH(h, bus, bpath),
+			 "ranges", "no entry covers address 0x%llx",
 			 (unsigned long long)*addr);
 }
 
@@ -101,19 +110,20 @@ int hostdt_reg(const struct hostdt *h, int node, struct hostdt_region **regs,
 	const fdt32_t *p;
 
 	*regs = NULL;
-	hostdt_msg_path(h, node, npath, sizeof(npath));
 	parent = hostdt_parent(h, node);
 	if (parent < 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), "reg",
 				 "the root node has no address");
-	p = fdt_getprop(h->fdt, node, "reg", &len);
+	p = blob_getprop(h->fdt, node, "reg", &len);
 	if (!p)
 		return 0;
-	r = bus_cells(h, parent, npath, &ac, &sc, d);
+	r = bus_cells(h, parent, node, &ac, &sc, d);
 	if (r < 0)
 		return r;
 	if (len == 0 || len % ((ac + sc) * 4) != 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), "reg",
 				 "length %d is not a positive multiple of %d cells",
 				 len, ac + sc);
 	n = len / ((ac + sc) * 4);
@@ -146,8 +156,7 @@ int hostdt_reg_base(const struct hostdt *h, int node, uint64_t *base,
 		return n;
 	if (n == 0)
 		return vdt_error(d, VDT_ERR_BADDT, h->file,
-				 hostdt_msg_path(h, node, npath, sizeof(npath)),
-				 "reg", "missing");
+				 MSG_PATH(h, node, npath), "reg", "missing");
 	*base = regs[0].addr;
 	free(regs);
 	return 0;
@@ -161,21 +170,20 @@ int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
 	const fdt32_t *p;
 	uint64_t addr;
 
-	if (fdt_getprop(h->fdt, iommu, "reg", NULL))
+	if (blob_getprop(h->fdt, iommu, "reg", NULL))
 		return hostdt_reg_base(h, iommu, base, d);
-	hostdt_msg_path(h, iommu, npath, sizeof(npath));
 	parent = hostdt_parent(h, iommu);
-	p = fdt_getprop(h->fdt, iommu, "ranges", &len);
+	p = blob_getprop(h->fdt, iommu, "ranges", &len);
 	if (p && len > 0 && parent >= 0) {
 		/* The parent-bus address of the first range. */
-		r = bus_cells(h, iommu, npath, &cac, &csc, d);
+		r = bus_cells(h, iommu, iommu, &cac, &csc, d);
 		if (r >= 0)
-			r = bus_cells(h, parent, npath, &pac, &psc, d);
+			r = bus_cells(h, parent, iommu, &pac, &psc, d);
 		if (r < 0)
 			return r;
 		if (len < (cac + pac + csc) * 4)
-			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-					 "ranges",
+			return vdt_error(d, VDT_ERR_BADDT, h->file,
+					 MSG_PATH(h, iommu, npath), "ranges",
 					 "length %d is shorter than one entry of %d cells",
 					 len, cac + pac + csc);
 		addr = read_cells(p + cac, pac);
@@ -186,10 +194,10 @@ int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
 		return 0;
 	}
 	fdt_for_each_subnode(child, h->fdt, iommu)
-		if (fdt_getprop(h->fdt, child, "reg", NULL))
+		if (blob_getprop(h->fdt, child, "reg", NULL))
 			return hostdt_reg_base(h, child, base, d);
-	return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "reg",
-			 "missing, and the IOMMU has no ranges and no child with a reg to take its address from");
+	return vdt_error(d, VDT_ERR_BADDT, h->file, MSG_PATH(h, iommu, npath),
+			 "reg", "missing, and the IOMMU has no ranges and no child with a reg to take its address from");
 }
 
 int hostdt_page_span(const struct hostdt_region *r, uint64_t *first,
@@ -234,8 +242,10 @@ static int add_node_pages(const struct hostdt *h, struct hostdt_pages *p,
 	vdt_diag_init(&quiet);
 	n = hostdt_reg(h, node, &regs, &quiet);
 	vdt_diag_free(&quiet);
-	if (n == -VDT_ERR_NOMEM)
-		return n;
+	if (n <= 0 || !regs) {
+		free(regs);
+		return n == -VDT_ERR_NOMEM ? n : 0;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
 		if (hostdt_page_span(&regs[i], &first, &count) < 0)
 			continue;
@@ -263,8 +273,8 @@ int hostdt_pages_build(const struct hostdt *h, struct hostdt_pages *p)
 	int node, rc;
 
 	memset(p, 0, sizeof(*p));
-	for (node = fdt_next_node(h->fdt, 0, NULL); node >= 0;
-	     node = fdt_next_node(h->fdt, node, NULL)) {
+	for (node = blob_next_node(h->fdt, 0, NULL); node >= 0;
+	     node = blob_next_node(h->fdt, node, NULL)) {
 		rc = add_node_pages(h, p, &cap, node);
 		if (rc < 0) {
 			hostdt_pages_free(p);

@@ -11,163 +11,279 @@
 #include "span.h"
 #include "xen_abi.h"
 
+/* @node's index: the nodes are in document order, so by offset. */
 static int node_index(const struct hostdt *h, int node)
 {
-	return u64map_get(&h->by_offset, (uint64_t)(unsigned)node);
-}
+	int lo = 0, hi = h->nnodes - 1, mid;
 
-/* A path too long to index (and so are its descendants'). */
-#define PATH_UNINDEXED ((size_t)-1)
-
-/*
- * Record @node (whose parent is @parent, path @path of @plen bytes, or
- * PATH_UNINDEXED) in every index.  Two nodes with one path (siblings of
- * one name) make the tree ambiguous: -VDT_ERR_BADDT.
- */
-static int index_node(struct hostdt *h, int node, int parent,
-		      const char *path, size_t plen)
-{
-	uint32_t ph = fdt_get_phandle(h->fdt, node);
-	char other[VDT_DIAG_NODE_LEN];
-	uint64_t key;
-	int r, prev;
-
-	h->parent[h->nnodes] = parent;
-	r = u64map_put(&h->by_offset, (uint64_t)(unsigned)node, h->nnodes);
-	if (r < 0)
-		return r;
-	h->nnodes++;
-	if (plen != PATH_UNINDEXED) {
-		/* On a hash collision of two paths the first node keeps the
-		 * slot; the other is found through libfdt (see
-		 * hostdt_node_by_path()). */
-		key = u64map_str_key(path, plen);
-		prev = u64map_get(&h->by_path, key);
-		if (prev >= 0 &&
-		    hostdt_get_path(h, prev, other, sizeof(other)) == 0 &&
-		    strlen(other) == plen && memcmp(other, path, plen) == 0)
-			return -VDT_ERR_BADDT;
-		r = prev >= 0 ? 0 : u64map_put(&h->by_path, key, node);
-		if (r < 0)
-			return r;
+	while (lo <= hi) {
+		mid = lo + (hi - lo) / 2;
+		if (h->nodes[mid].offset == node)
+			return mid;
+		if (h->nodes[mid].offset < node)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
 	}
-	/* Two nodes with one phandle: which one an iommus names is anybody's
-	 * guess, so the caller refuses the tree. */
-	if (ph == 0 || ph == (uint32_t)-1)
-		return 0;
-	if (u64map_get(&h->by_phandle, ph) >= 0)
-		return -VDT_ERR_CONFLICT;
-	return u64map_put(&h->by_phandle, ph, node);
+	return -VDT_ERR_NOTFOUND;
 }
 
-/* Host node @node has the phandle of an earlier node: name both. */
-static int dup_phandle(struct hostdt *h, int node, struct vdt_diag *d)
+/* What the walk keeps while it goes. */
+struct open_walk {
+	struct hostdt *h;
+	int stack[VDT_MAX_DEPTH];	/* index of each open node */
+	int cur;			/* the node the properties are of */
+};
+
+static int walk_node(void *ctx, int offset, const char *name, int namelen,
+		     int depth)
+{
+	struct open_walk *w = ctx;
+	struct hostdt *h = w->h;
+	struct hostdt_node *n, *grown;
+	int cap;
+
+	if (h->nnodes == h->cap) {
+		cap = h->cap ? h->cap * 2 : 256;
+		if (cap < h->cap)
+			return -VDT_ERR_NOMEM;
+		grown = realloc(h->nodes, (size_t)cap * sizeof(*grown));
+		if (!grown)
+			return -VDT_ERR_NOMEM;
+		h->nodes = grown;
+		h->cap = cap;
+	}
+	n = &h->nodes[h->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->name = name;
+	n->namelen = namelen;
+	n->offset = offset;
+	n->depth = depth;
+	/* Below VDT_MAX_DEPTH hostdt_open() refuses the tree. */
+	n->parent = depth > 0 && depth <= VDT_MAX_DEPTH ?
+		    w->stack[depth - 1] : -1;
+	n->ph_len = n->lph_len = n->cells_len = -1;
+	n->enabled = 1;
+	if (depth < VDT_MAX_DEPTH)
+		w->stack[depth] = h->nnodes;
+	w->cur = h->nnodes++;
+	return 0;
+}
+
+static uint32_t first_cell(const void *val, int len)
+{
+	fdt32_t v;
+
+	if (len != 4)
+		return 0;
+	memcpy(&v, val, sizeof(v));
+	return fdt32_to_cpu(v);
+}
+
+/* A property of the current node: the first of each name counts, as
+ * with blob_getprop(). */
+static int walk_prop(void *ctx, const char *name, const void *val, int len)
+{
+	struct open_walk *w = ctx;
+	struct hostdt_node *n = &w->h->nodes[w->cur];
+
+	switch (name[0]) {
+	case '#':
+		if (n->cells_len < 0 && strcmp(name, "#iommu-cells") == 0) {
+			n->cells_len = len;
+			n->cells = first_cell(val, len);
+		}
+		break;
+	case 'l':
+		if (n->lph_len < 0 && strcmp(name, "linux,phandle") == 0) {
+			n->lph_len = len;
+			n->lph = first_cell(val, len);
+		}
+		break;
+	case 'p':
+		if (n->ph_len < 0 && strcmp(name, "phandle") == 0) {
+			n->ph_len = len;
+			n->ph = first_cell(val, len);
+		}
+		break;
+	case 's':
+		if (strcmp(name, "status") == 0 && n->enabled == 1) {
+			n->enabled = (len == 5 && memcmp(val, "okay", 5) == 0) ||
+				     (len == 3 && memcmp(val, "ok", 3) == 0) ?
+				     2 : 0;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Whether the nodes at indexes @a and @b have one path (names hold no '/'
+ * and only the root's is empty: one path is one chain of names). */
+static int same_path(const struct hostdt *h, int a, int b)
+{
+	const struct hostdt_node *x, *y;
+
+	while (a >= 0 && b >= 0 && a != b) {
+		x = &h->nodes[a];
+		y = &h->nodes[b];
+		if (x->namelen != y->namelen ||
+		    memcmp(x->name, y->name, (size_t)x->namelen) != 0)
+			return 0;
+		a = x->parent;
+		b = y->parent;
+	}
+	return a == b;
+}
+
+/* Host node @i has the phandle of an earlier node: name both. */
+static int dup_phandle(struct hostdt *h, int i, struct vdt_diag *d)
 {
 	char path[VDT_DIAG_NODE_LEN], other[VDT_DIAG_NODE_LEN];
-	uint32_t ph = fdt_get_phandle(h->fdt, node);
+	uint32_t ph = h->nodes[i].phandle;
 	int first = u64map_get(&h->by_phandle, ph);
 	const char *file = h->file;
 
-	blob_path(h->fdt, node, path, sizeof(path));
-	blob_path(h->fdt, first, other, sizeof(other));
+	hostdt_msg_path(h, h->nodes[i].offset, path, sizeof(path));
+	hostdt_msg_path(h, first, other, sizeof(other));
 	hostdt_close(h);
 	return vdt_error(d, VDT_ERR_BADDT, file, path, "phandle",
 			 "0x%x is also the phandle of %s", ph, other);
 }
 
-/* An IOMMU sits at the end of @stack: mark it and its ancestors, stopping
- * at the first already marked (so each node is marked once). */
-static void mark_holders(struct hostdt *h, const int *stack, int depth)
+/* An IOMMU is node @i: mark it and its ancestors, stopping at the first
+ * already marked (so each node is marked once). */
+static void mark_holders(struct hostdt *h, int i)
 {
-	int i, idx;
-
-	for (i = depth; i >= 0; i--) {
-		idx = node_index(h, stack[i]);
-		if (h->holds_iommu[idx])
-			return;
-		h->holds_iommu[idx] = 1;
-	}
+	for (; i >= 0 && !h->nodes[i].holds_iommu; i = h->nodes[i].parent)
+		h->nodes[i].holds_iommu = 1;
 }
 
-int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
-		const char *file, struct vdt_diag *d)
+/* Node @i's phandle as blob_get_phandle(), its path key and length. */
+static void node_facts(struct hostdt *h, int i)
 {
-	size_t plen[VDT_MAX_DEPTH];
-	char path[VDT_DIAG_NODE_LEN];
-	int stack[VDT_MAX_DEPTH];
-	int node, depth = 0, count = 0, nl, r;
-	const char *name;
+	struct hostdt_node *n = &h->nodes[i];
+	const struct hostdt_node *p;
 
-	memset(h, 0, sizeof(*h));
-	h->fdt = fdt;
-	h->file = file;
-	u64map_init(&h->by_phandle);
-	u64map_init(&h->by_offset);
-	u64map_init(&h->by_path);
-
-	r = blob_check(fdt, size, file, d);
-	if (r < 0)
-		return r;
-
-	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, NULL))
-		count++;
-	h->parent = malloc((size_t)count * sizeof(*h->parent));
-	h->holds_iommu = calloc((size_t)count, 1);
-	if (!h->parent || !h->holds_iommu) {
-		hostdt_close(h);
-		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
-				 "out of memory");
+	n->phandle = n->ph_len == 4 ? n->ph : n->lph_len == 4 ? n->lph : 0;
+	n->enabled = n->enabled != 0;
+	if (n->parent < 0) {
+		n->path_key = u64map_str_key("/", 1);
+		n->plen = 0;
+		return;
 	}
+	p = &h->nodes[n->parent];
+	n->path_key = u64map_str_key_add(p->parent < 0 ? u64map_str_key("", 0) :
+						 p->path_key, "/", 1);
+	n->path_key = u64map_str_key_add(n->path_key, n->name,
+					 (size_t)n->namelen);
+	n->plen = -1;
+	if (p->plen >= 0 &&
+	    (size_t)p->plen + 1 + (size_t)n->namelen < VDT_DIAG_NODE_LEN)
+		n->plen = p->plen + 1 + n->namelen;
+}
 
-	for (node = 0; node >= 0 && depth >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
-		if (depth >= VDT_MAX_DEPTH) {
+/*
+ * Index the nodes the walk recorded, in document order: by path (two
+ * nodes with one path, siblings of one name, make the tree ambiguous) and
+ * by phandle (two nodes with one: which one an iommus names is anybody's
+ * guess).  The first node nested too deep, or with one of those faults,
+ * is the one reported.
+ */
+static int index_nodes(struct hostdt *h, struct vdt_diag *d)
+{
+	char path[VDT_DIAG_NODE_LEN];
+	const struct hostdt_node *n;
+	const char *file = h->file;
+	size_t nph = 0;
+	int i, prev;
+
+	for (i = 0; i < h->nnodes; i++)
+		nph += h->nodes[i].ph_len == 4 || h->nodes[i].lph_len == 4;
+	if (u64map_reserve(&h->by_path, (size_t)h->nnodes) < 0 ||
+	    u64map_reserve(&h->by_phandle, nph) < 0)
+		goto nomem;
+	for (i = 0; i < h->nnodes; i++) {
+		if (h->nodes[i].depth >= VDT_MAX_DEPTH) {
 			hostdt_close(h);
 			return vdt_error(d, VDT_ERR_UNSUPPORTED, file, NULL,
 					 NULL, "nodes nested deeper than %d",
 					 VDT_MAX_DEPTH);
 		}
-		stack[depth] = node;
-		/* The path, built from the parent's (the root's is ""). */
-		name = fdt_get_name(fdt, node, &nl);
-		plen[depth] = depth > 0 ? PATH_UNINDEXED : 0;
-		if (depth > 0 && plen[depth - 1] != PATH_UNINDEXED &&
-		    plen[depth - 1] + 1 + (size_t)nl < sizeof(path)) {
-			plen[depth] = plen[depth - 1] + 1 + (size_t)nl;
-			path[plen[depth - 1]] = '/';
-			memcpy(path + plen[depth - 1] + 1, name, (size_t)nl);
+		node_facts(h, i);
+		n = &h->nodes[i];
+		if (n->plen >= 0) {
+			/* On a hash collision of two paths the first node
+			 * keeps the slot; the other is found through libfdt
+			 * (see hostdt_node_by_path()). */
+			prev = u64map_get(&h->by_path, n->path_key);
+			if (prev >= 0 && same_path(h, node_index(h, prev), i)) {
+				hostdt_msg_path(h, n->offset, path,
+						sizeof(path));
+				hostdt_close(h);
+				return vdt_error(d, VDT_ERR_BADDT, file, path,
+						 NULL, "two nodes have this path (siblings of one name)");
+			}
+			if (prev < 0 &&
+			    u64map_put(&h->by_path, n->path_key, n->offset) < 0)
+				goto nomem;
 		}
-		r = index_node(h, node, depth > 0 ? stack[depth - 1] : -1,
-			       depth > 0 ? path : "/",
-			       depth > 0 ? plen[depth] : 1);
-		if (r == -VDT_ERR_BADDT) {
-			path[plen[depth]] = '\0';
-			hostdt_close(h);
-			return vdt_error(d, VDT_ERR_BADDT, file, path, NULL,
-					 "two nodes have this path (siblings of one name)");
+		if (n->phandle != 0 && n->phandle != (uint32_t)-1) {
+			if (u64map_get(&h->by_phandle, n->phandle) >= 0)
+				return dup_phandle(h, i, d);
+			if (u64map_put(&h->by_phandle, n->phandle,
+				       n->offset) < 0)
+				goto nomem;
 		}
-		if (r == -VDT_ERR_CONFLICT)
-			return dup_phandle(h, node, d);
-		if (r < 0) {
-			hostdt_close(h);
-			return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
-					 "out of memory");
-		}
-		if (fdt_getprop(fdt, node, "#iommu-cells", NULL))
-			mark_holders(h, stack, depth);
+		if (n->cells_len >= 0)
+			mark_holders(h, i);
 	}
 	return 0;
+nomem:
+	hostdt_close(h);
+	return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL, "out of memory");
+}
+
+int hostdt_open(struct hostdt *h, const void *fdt, size_t size,
+		const char *file, struct vdt_diag *d)
+{
+	static const struct blob_visitor visit = { walk_node, walk_prop, NULL };
+	struct open_walk *w;
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	h->fdt = fdt;
+	h->file = file;
+	u64map_init(&h->by_phandle);
+	u64map_init(&h->by_path);
+	w = malloc(sizeof(*w));
+	if (!w)
+		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
+				 "out of memory");
+	w->h = h;
+	w->cur = -1;
+	r = blob_walk(fdt, size, file, &visit, w, d);
+	free(w);
+	if (r == -VDT_ERR_NOMEM) {
+		hostdt_close(h);
+		return vdt_error(d, VDT_ERR_NOMEM, file, NULL, NULL,
+				 "out of memory");
+	}
+	if (r < 0) {
+		hostdt_close(h);
+		return r;
+	}
+	return index_nodes(h, d);
 }
 
 void hostdt_close(struct hostdt *h)
 {
-	free(h->parent);
-	free(h->holds_iommu);
-	h->parent = NULL;
-	h->holds_iommu = NULL;
+	free(h->nodes);
+	h->nodes = NULL;
 	h->nnodes = 0;
+	h->cap = 0;
 	u64map_free(&h->by_phandle);
-	u64map_free(&h->by_offset);
 	u64map_free(&h->by_path);
 }
 
@@ -176,13 +292,32 @@ int hostdt_node_by_phandle(const struct hostdt *h, uint32_t phandle)
 	return u64map_get(&h->by_phandle, phandle);
 }
 
+/* Whether node @i's path is the @len bytes at @path. */
+static int path_is(const struct hostdt *h, int i, const char *path,
+		   size_t len)
+{
+	const struct hostdt_node *n;
+
+	if (h->nodes[i].parent < 0)
+		return len == 1 && path[0] == '/';
+	for (; i >= 0 && h->nodes[i].parent >= 0; i = n->parent) {
+		n = &h->nodes[i];
+		if (len < (size_t)n->namelen + 1 ||
+		    memcmp(path + len - (size_t)n->namelen, n->name,
+			   (size_t)n->namelen) != 0 ||
+		    path[len - (size_t)n->namelen - 1] != '/')
+			return 0;
+		len -= (size_t)n->namelen + 1;
+	}
+	return len == 0;
+}
+
 int hostdt_node_by_path(const struct hostdt *h, const char *path)
 {
-	char found[VDT_DIAG_NODE_LEN];
-	int node = u64map_get(&h->by_path, u64map_str_key(path, strlen(path)));
+	size_t len = strlen(path);
+	int node = u64map_get(&h->by_path, u64map_str_key(path, len));
 
-	if (node >= 0 && hostdt_get_path(h, node, found, sizeof(found)) == 0 &&
-	    strcmp(found, path) == 0)
+	if (node >= 0 && path_is(h, node_index(h, node), path, len))
 		return node;
 	/* Not indexed (too long, or a hash collision): ask libfdt. */
 	node = fdt_path_offset(h->fdt, path);
@@ -193,26 +328,24 @@ int hostdt_parent(const struct hostdt *h, int node)
 {
 	int i = node_index(h, node);
 
-	if (i < 0 || h->parent[i] < 0)
+	if (i < 0 || h->nodes[i].parent < 0)
 		return -VDT_ERR_NOTFOUND;
-	return h->parent[i];
+	return h->nodes[h->nodes[i].parent].offset;
 }
 
 int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len)
 {
+	const struct hostdt_node *n;
 	size_t need = 0, pos;
-	const char *name;
-	int n, nl;
+	int i = node_index(h, node), j;
 
-	if (node_index(h, node) < 0)
+	if (i < 0)
 		return -VDT_ERR_NOTFOUND;
 	if (len < 2)
 		return -VDT_ERR_NOMEM;
 	/* First the length, then fill the buffer from its end. */
-	for (n = node; hostdt_parent(h, n) >= 0; n = hostdt_parent(h, n)) {
-		fdt_get_name(h->fdt, n, &nl);
-		need += 1 + (size_t)nl;
-	}
+	for (j = i; h->nodes[j].parent >= 0; j = h->nodes[j].parent)
+		need += 1 + (size_t)h->nodes[j].namelen;
 	if (need == 0) {
 		strcpy(buf, "/");
 		return 0;
@@ -221,10 +354,10 @@ int hostdt_get_path(const struct hostdt *h, int node, char *buf, size_t len)
 		return -VDT_ERR_NOMEM;
 	pos = need;
 	buf[pos] = '\0';
-	for (n = node; hostdt_parent(h, n) >= 0; n = hostdt_parent(h, n)) {
-		name = fdt_get_name(h->fdt, n, &nl);
-		pos -= (size_t)nl;
-		memcpy(buf + pos, name, (size_t)nl);
+	for (j = i; h->nodes[j].parent >= 0; j = n->parent) {
+		n = &h->nodes[j];
+		pos -= (size_t)n->namelen;
+		memcpy(buf + pos, n->name, (size_t)n->namelen);
 		buf[--pos] = '/';
 	}
 	return 0;
@@ -234,14 +367,17 @@ int hostdt_holds_iommu(const struct hostdt *h, int node)
 {
 	int i = node_index(h, node);
 
-	return i >= 0 && h->holds_iommu[i];
+	return i >= 0 && h->nodes[i].holds_iommu;
 }
 
 int hostdt_is_enabled(const struct hostdt *h, int node)
 {
-	int len;
-	const char *s = fdt_getprop(h->fdt, node, "status", &len);
+	int i = node_index(h, node), len;
+	const char *s;
 
+	if (i >= 0)
+		return h->nodes[i].enabled;
+	s = blob_getprop(h->fdt, node, "status", &len);
 	if (!s)
 		return 1;
 	return (len == 5 && memcmp(s, "okay", 5) == 0) ||
@@ -256,31 +392,35 @@ const char *hostdt_msg_path(const struct hostdt *h, int node, char *buf,
 	return buf;
 }
 
-/* The referenced IOMMU's #iommu-cells, or an error naming both nodes. */
-static int iommu_cells(const struct hostdt *h, int iommu, const char *npath,
+/* @node's path for a message about it, into @buf of VDT_DIAG_NODE_LEN
+ * bytes: built only when a message is made. */
+#define MSG_PATH(h, node, buf) hostdt_msg_path(h, node, buf, VDT_DIAG_NODE_LEN)
+
+/* The referenced IOMMU's #iommu-cells (recorded by hostdt_open()), or an
+ * error naming both nodes. */
+static int iommu_cells(const struct hostdt *h, int iommu, int node,
 		       const char *prop, struct vdt_diag *d)
 {
-	char ipath[VDT_DIAG_NODE_LEN];
-	const fdt32_t *p;
-	uint32_t cells;
-	int len;
+	char ipath[VDT_DIAG_NODE_LEN], npath[VDT_DIAG_NODE_LEN];
+	int i = node_index(h, iommu);
+	const struct hostdt_node *n = i >= 0 ? &h->nodes[i] : NULL;
 
-	p = fdt_getprop(h->fdt, iommu, "#iommu-cells", &len);
-	hostdt_msg_path(h, iommu, ipath, sizeof(ipath));
-	if (!p)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, prop,
-				 "IOMMU %s has no #iommu-cells", ipath);
-	if (len != 4)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, prop,
+	if (!n || n->cells_len < 0)
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), prop,
+				 "IOMMU %s has no #iommu-cells",
+				 MSG_PATH(h, iommu, ipath));
+	if (n->cells_len != 4)
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), prop,
 				 "#iommu-cells of IOMMU %s is %d bytes long, not 4",
-				 ipath, len);
-	cells = fdt32_to_cpu(*p);
-	if (cells > 2)
-		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, npath,
-				 prop,
+				 MSG_PATH(h, iommu, ipath), n->cells_len);
+	if (n->cells > 2)
+		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file,
+				 MSG_PATH(h, node, npath), prop,
 				 "#iommu-cells = %u of IOMMU %s is not supported (0, 1 or 2)",
-				 cells, ipath);
-	return (int)cells;
+				 n->cells, MSG_PATH(h, iommu, ipath));
+	return (int)n->cells;
 }
 
 int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
@@ -293,12 +433,12 @@ int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 	uint32_t ph;
 
 	*specs = NULL;
-	p = fdt_getprop(h->fdt, node, "iommus", &len);
+	p = blob_getprop(h->fdt, node, "iommus", &len);
 	if (!p)
 		return 0;
-	hostdt_msg_path(h, node, npath, sizeof(npath));
 	if (len % 4 != 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommus",
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), "iommus",
 				 "length %d is not a multiple of 4", len);
 	ncells = len / 4;
 	if (ncells == 0)
@@ -306,27 +446,28 @@ int hostdt_iommus(const struct hostdt *h, int node, struct hostdt_spec **specs,
 	/* Each specifier is at least the phandle: ncells bounds the count. */
 	out = calloc((size_t)ncells, sizeof(*out));
 	if (!out)
-		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommus",
+		return vdt_error(d, VDT_ERR_NOMEM, h->file,
+				 MSG_PATH(h, node, npath), "iommus",
 				 "out of memory");
 	for (i = 0; i < ncells; i += 1 + cells, n++) {
 		ph = fdt32_to_cpu(p[i]);
 		iommu = hostdt_node_by_phandle(h, ph);
 		if (iommu < 0) {
 			free(out);
-			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-					 "iommus",
+			return vdt_error(d, VDT_ERR_BADDT, h->file,
+					 MSG_PATH(h, node, npath), "iommus",
 					 "phandle 0x%x (specifier %d) does not refer to any node",
 					 ph, n);
 		}
-		cells = iommu_cells(h, iommu, npath, "iommus", d);
+		cells = iommu_cells(h, iommu, node, "iommus", d);
 		if (cells < 0) {
 			free(out);
 			return cells;
 		}
 		if (i + 1 + cells > ncells) {
 			free(out);
-			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-					 "iommus",
+			return vdt_error(d, VDT_ERR_BADDT, h->file,
+					 MSG_PATH(h, node, npath), "iommus",
 					 "specifier %d is cut short: #iommu-cells of %s is %d",
 					 n, hostdt_msg_path(h, iommu, ipath,
 							   sizeof(ipath)),
@@ -369,33 +510,37 @@ static uint32_t effective_length(uint32_t rid, uint32_t len, uint32_t mask)
 	return top >= rid ? top - rid + 1 : 0;
 }
 
-static int read_map_mask(const struct hostdt *h, int node, const char *npath,
-			 uint32_t *mask, struct vdt_diag *d)
+static int read_map_mask(const struct hostdt *h, int node, uint32_t *mask,
+			 struct vdt_diag *d)
 {
+	char npath[VDT_DIAG_NODE_LEN];
 	const fdt32_t *p;
 	int len;
 
 	*mask = 0xffffffffu;
-	p = fdt_getprop(h->fdt, node, "iommu-map-mask", &len);
+	p = blob_getprop(h->fdt, node, "iommu-map-mask", &len);
 	if (!p)
 		return 0;
 	if (len != 4)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-				 "iommu-map-mask", "%d bytes long, not 4", len);
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), "iommu-map-mask",
+				 "%d bytes long, not 4", len);
 	*mask = fdt32_to_cpu(*p);
 	return 0;
 }
 
 /* Entries whose effective RID ranges overlap: the later is unreachable. */
-static int check_rid_overlap(const struct hostdt *h, const char *npath,
+static int check_rid_overlap(const struct hostdt *h, int node,
 			     const struct hostdt_map_entry *e, int n,
 			     struct vdt_diag *d)
 {
+	char npath[VDT_DIAG_NODE_LEN];
 	struct span *s = malloc((size_t)n * sizeof(*s));
 	int i, k = 0, a, b;
 
 	if (!s)
-		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommu-map",
+		return vdt_error(d, VDT_ERR_NOMEM, h->file,
+				 MSG_PATH(h, node, npath), "iommu-map",
 				 "out of memory");
 	for (i = 0; i < n; i++) {
 		if (!e[i].eff_length)
@@ -409,7 +554,8 @@ static int check_rid_overlap(const struct hostdt *h, const char *npath,
 	free(s);
 	if (!k)
 		return 0;
-	return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommu-map",
+	return vdt_error(d, VDT_ERR_BADDT, h->file, MSG_PATH(h, node, npath),
+			 "iommu-map",
 			 "entry %d (RIDs 0x%x-0x%x) overlaps entry %d (RIDs 0x%x-0x%x): with the first match winning it could never be reached",
 			 b, e[b].rid_base, e[b].rid_base + e[b].eff_length - 1,
 			 a, e[a].rid_base, e[a].rid_base + e[a].eff_length - 1);
@@ -427,20 +573,21 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 
 	*entries = NULL;
 	*mask = 0xffffffffu;
-	p = fdt_getprop(h->fdt, node, "iommu-map", &len);
+	p = blob_getprop(h->fdt, node, "iommu-map", &len);
 	if (!p)
 		return 0;
-	hostdt_msg_path(h, node, npath, sizeof(npath));
 	if (len % DT_ID_MAP_LEN != 0)
-		return vdt_error(d, VDT_ERR_BADDT, h->file, npath, "iommu-map",
+		return vdt_error(d, VDT_ERR_BADDT, h->file,
+				 MSG_PATH(h, node, npath), "iommu-map",
 				 "length %d is not a multiple of 4 cells", len);
-	r = read_map_mask(h, node, npath, mask, d);
+	r = read_map_mask(h, node, mask, d);
 	if (r < 0 || len == 0)
 		return r;
 	n = len / DT_ID_MAP_LEN;
 	e = calloc((size_t)n, sizeof(*e));
 	if (!e)
-		return vdt_error(d, VDT_ERR_NOMEM, h->file, npath, "iommu-map",
+		return vdt_error(d, VDT_ERR_NOMEM, h->file,
+				 MSG_PATH(h, node, npath), "iommu-map",
 				 "out of memory");
 	for (i = 0; i < n; i++, p += 4) {
 		e[i].rid_base = fdt32_to_cpu(p[0]);
@@ -450,14 +597,14 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 		e[i].iommu = hostdt_node_by_phandle(h, ph);
 		if (e[i].iommu < 0) {
 			free(e);
-			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-					 "iommu-map",
+			return vdt_error(d, VDT_ERR_BADDT, h->file,
+					 MSG_PATH(h, node, npath), "iommu-map",
 					 "phandle 0x%x (entry %d) does not refer to any node",
 					 ph, i);
 		}
 		/* Entries are 4 cells whatever the IOMMU says, but the target
 		 * must be one (isolation knows IOMMUs by #iommu-cells). */
-		r = iommu_cells(h, e[i].iommu, npath, "iommu-map", d);
+		r = iommu_cells(h, e[i].iommu, node, "iommu-map", d);
 		if (r < 0) {
 			free(e);
 			return r;
@@ -465,23 +612,23 @@ int hostdt_iommu_map(const struct hostdt *h, int node,
 		if ((e[i].length && e[i].rid_base > UINT32_MAX - (e[i].length - 1)) ||
 		    (e[i].length && e[i].pid_base > UINT32_MAX - (e[i].length - 1))) {
 			free(e);
-			return vdt_error(d, VDT_ERR_BADDT, h->file, npath,
-					 "iommu-map",
+			return vdt_error(d, VDT_ERR_BADDT, h->file,
+					 MSG_PATH(h, node, npath), "iommu-map",
 					 "entry %d runs past ID 0xffffffff", i);
 		}
 		e[i].eff_length = effective_length(e[i].rid_base, e[i].length,
 						   *mask);
 		if (e[i].length == 0)
-			vdt_warn(d, h->file, npath, "iommu-map",
-				 "entry %d has length 0 (left for a boot loader to fill in?): dropped",
+			vdt_warn(d, h->file, MSG_PATH(h, node, npath),
+				 "iommu-map", "entry %d has length 0 (left for a boot loader to fill in?): dropped",
 				 i);
 		else if (e[i].eff_length == 0)
-			vdt_warn(d, h->file, npath, "iommu-map",
-				 "entry %d (RIDs 0x%x-0x%x) is not reached by any RID under iommu-map-mask 0x%x: dropped",
+			vdt_warn(d, h->file, MSG_PATH(h, node, npath),
+				 "iommu-map", "entry %d (RIDs 0x%x-0x%x) is not reached by any RID under iommu-map-mask 0x%x: dropped",
 				 i, e[i].rid_base,
 				 e[i].rid_base + e[i].length - 1, *mask);
 	}
-	r = check_rid_overlap(h, npath, e, n, d);
+	r = check_rid_overlap(h, node, e, n, d);
 	if (r < 0) {
 		free(e);
 		return r;

@@ -3,11 +3,13 @@
 #define VIOMMU_DTGEN_HOSTDT_QUERY_H
 
 /*
- * Lookups in the host device tree.  hostdt_open() checks the blob and walks
- * it once, indexing every node by phandle and by path and recording every
- * node's parent; after that no query walks the tree again (libfdt's own
+ * Lookups in the host device tree.  hostdt_open() checks the blob while it
+ * walks it, once (blob_walk()), recording every node's name, parent,
+ * phandle, status and #iommu-cells, then indexes the nodes by phandle and
+ * by path; after that no query walks the tree again (libfdt's own
  * fdt_node_offset_by_phandle() and fdt_parent_offset() are linear scans,
- * and fdt_path_offset() scans every sibling along the path).
+ * and fdt_path_offset() scans every sibling along the path).  Paths are
+ * built from the recorded names, and only for results and messages.
  *
  * Node handles are libfdt structure offsets, as everywhere in libfdt.
  */
@@ -18,15 +20,32 @@
 #include "diag.h"
 #include "u64map.h"
 
+/* What hostdt_open() keeps of one host node. */
+struct hostdt_node {
+	const char *name;	/* in the blob; namelen bytes, "" at / */
+	uint64_t path_key;	/* u64map_str_key() of its full path */
+	int offset;
+	int parent;		/* the parent's index, -1 at / */
+	int namelen;
+	int depth;		/* 0 at / */
+	int plen;		/* its path's length, -1 if too long to index */
+	uint32_t phandle;	/* as fdt_get_phandle() */
+	uint32_t ph, lph;	/* "phandle", "linux,phandle" if 4 bytes */
+	int ph_len, lph_len;	/* their lengths, -1 without them */
+	uint32_t cells;		/* #iommu-cells, when 4 bytes long */
+	int cells_len;		/* its length, -1 without one */
+	unsigned char enabled;	/* status absent, "okay" or "ok" */
+	unsigned char holds_iommu;	/* an IOMMU is here or below */
+};
+
 struct hostdt {
 	const void *fdt;
 	const char *file;	/* name used in diagnostics */
-	int *parent;		/* by node index: the parent's offset, -1 at / */
-	unsigned char *holds_iommu;	/* by node index: an IOMMU is here or below */
+	struct hostdt_node *nodes;	/* in document order (by offset) */
 	int nnodes;
+	int cap;
 	struct u64map by_phandle;	/* phandle -> offset */
-	struct u64map by_offset;	/* offset -> node index */
-	struct u64map by_path;		/* hash of the full path -> offset */
+	struct u64map by_path;		/* key of the full path -> offset */
 };
 
 /* One specifier of an "iommus" property. */
@@ -47,7 +66,9 @@ struct hostdt_spec {
  *
  * returns:
  *	0, on success
- *	-VDT_ERR_BADDT, if fdt_check_full() rejects the blob
+ *	-VDT_ERR_BADDT, if blob_check() refuses the blob, or two nodes have
+ *		one path
+ *	-VDT_ERR_UNSUPPORTED, for nodes nested deeper than VDT_MAX_DEPTH
  *	-VDT_ERR_NOMEM
  */
 int hostdt_open(struct hostdt *h, const void *fdt, size_t size,

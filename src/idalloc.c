@@ -318,6 +318,9 @@ int idalloc_assign(struct idalloc *a, enum vdt_policy policy, int *failed)
 	int64_t vid;
 	int i, r;
 
+	/* Every ID gets a vID, or the run fails: room for them at once. */
+	if (u64map_reserve(&a->by_vid, (size_t)a->ids) < 0)
+		return -VDT_ERR_NOMEM;
 	for (i = 0; policy == VDT_POLICY_IDENTITY && i < a->nkeys; i++) {
 		k = &a->keys[i];
 		if (k->state != IDALLOC_FREE || !fits(a, k->pid, k->count) ||

@@ -183,20 +183,32 @@ static void y_str(struct yout *y, const char *s)
 			YAML_ANY_SCALAR_STYLE));
 }
 
+/* @v in base @base (10 or 16, lower case) after @prefix, as printf's
+ * PRIu64 and "0x%" PRIx64 write it, without parsing a format per value. */
+static void y_num(struct yout *y, const char *prefix, uint64_t v,
+		  unsigned base)
+{
+	char s[24], *p = s + sizeof(s);
+	size_t n = strlen(prefix);
+
+	*--p = '\0';
+	do {
+		*--p = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	p -= n;
+	memcpy(p, prefix, n);
+	y_str(y, p);
+}
+
 static void y_hex(struct yout *y, uint64_t v)
 {
-	char s[24];
-
-	snprintf(s, sizeof(s), "0x%" PRIx64, v);
-	y_str(y, s);
+	y_num(y, "0x", v, 16);
 }
 
 static void y_dec(struct yout *y, uint64_t v)
 {
-	char s[24];
-
-	snprintf(s, sizeof(s), "%" PRIu64, v);
-	y_str(y, s);
+	y_num(y, "", v, 10);
 }
 
 static void y_map(struct yout *y, int flow)
@@ -299,7 +311,9 @@ static int write_yaml(const struct vmap *m, const struct wctx *c,
 	yaml_event_t ev;
 	int i, rc = 0;
 
-	if (!yaml_emitter_initialize(&y.e))
+	/* The usual size of an entry: the buffer grows once at most. */
+	if (vbuf_reserve(out, 256 + (size_t)m->nentries * 192) < 0 ||
+	    !yaml_emitter_initialize(&y.e))
 		return -VDT_ERR_NOMEM;
 	yaml_emitter_set_output(&y.e, yaml_sink, out);
 	yaml_emitter_set_width(&y.e, -1);

@@ -10,13 +10,13 @@
 int phandle_fix_is_viommu_node(const void *fdt, int node)
 {
 	int len;
-	const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+	const char *compat = blob_getprop(fdt, node, "compatible", &len);
 
 	/* A string list ends with its NUL: libfdt 1.6.1 would match a last
 	 * string without one by reading the byte after the value. */
 	return compat && len > 0 && compat[len - 1] == '\0' &&
 	       fdt_stringlist_contains(compat, len, XEN_VSMMUV3_COMPATIBLE) &&
-	       !fdt_getprop(fdt, node, "xen,path", NULL);
+	       !blob_getprop(fdt, node, "xen,path", NULL);
 }
 
 /* The check of one node's phandle @ph against the rules. */
@@ -50,7 +50,7 @@ static int check_one(const void *fdt, const char *file, int node, uint32_t ph,
 	/* 0xfde8 only on the GIC placeholder, an interrupt controller. */
 	if (ph >= XEN_PHANDLE_MIN &&
 	    (ph != XEN_PHANDLE_GIC ||
-	     !fdt_getprop(fdt, node, "interrupt-controller", NULL))) {
+	     !blob_getprop(fdt, node, "interrupt-controller", NULL))) {
 		vdt_error(d, VDT_ERR_CONFLICT, file,
 			  blob_path(fdt, node, path, sizeof(path)),
 			  "phandle",
@@ -73,8 +73,8 @@ static int same_phandles(const void *fdt, const char *file, int node,
 	char path[VDT_DIAG_NODE_LEN];
 	int la = 0, lb = 0;
 
-	a = fdt_getprop(fdt, node, "phandle", &la);
-	b = fdt_getprop(fdt, node, "linux,phandle", &lb);
+	a = blob_getprop(fdt, node, "phandle", &la);
+	b = blob_getprop(fdt, node, "linux,phandle", &lb);
 	if (!a || !b || (la == 4 && lb == 4 && *a == *b))
 		return 0;
 	return vdt_error(d, VDT_ERR_CONFLICT, file,
@@ -94,9 +94,9 @@ int phandle_fix_check(const void *fdt, const char *file,
 	*viommu_node = -VDT_ERR_NOTFOUND;
 	u64map_init(&seen);
 	for (node = 0; node >= 0 && r >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
+	     node = blob_next_node(fdt, node, NULL)) {
 		r = same_phandles(fdt, file, node, d);
-		ph = fdt_get_phandle(fdt, node);
+		ph = blob_get_phandle(fdt, node);
 		if (r < 0 || ph == 0 || ph == (uint32_t)-1)
 			continue;
 		r = check_one(fdt, file, node, ph, viommu_phandle, viommu_node,
@@ -179,7 +179,7 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
 	const fdt32_t *p;
 	int len;
 
-	p = fdt_getprop(fdt, node, "iommus", &len);
+	p = blob_getprop(fdt, node, "iommus", &len);
 	if (!p)
 		return PFIX_ABSENT;
 	if (len % 4 != 0 || len == 0)
@@ -196,14 +196,14 @@ int phandle_fix_read_iommus(const void *fdt, int node, uint32_t viommu_phandle,
 	return check_copy(p, len / 4, specs, nspecs, w, d);
 }
 
-int phandle_fix_write_iommus(void *fdt, uint32_t viommu_phandle,
+int phandle_fix_write_iommus(struct fdt_out *fdt, uint32_t viommu_phandle,
 			     const uint32_t *vids, int n)
 {
 	fdt32_t *cells;
 	void *p;
 	int i, r;
 
-	r = fdt_property_placeholder(fdt, "iommus", 8 * n, &p);
+	r = fdt_out_placeholder(fdt, "iommus", 8 * n, &p);
 	if (r < 0)
 		return r;
 	cells = p;
@@ -297,7 +297,7 @@ int phandle_fix_read_iommu_map(const void *fdt, int node,
 	const fdt32_t *p;
 	int len;
 
-	p = fdt_getprop(fdt, node, "iommu-map", &len);
+	p = blob_getprop(fdt, node, "iommu-map", &len);
 	if (!p)
 		return PFIX_ABSENT;
 	if (len % DT_ID_MAP_LEN != 0 || len == 0)
@@ -323,7 +323,7 @@ int phandle_fix_read_lopper(const void *fdt, int node,
 	const fdt32_t *p;
 	int len, i;
 
-	p = fdt_getprop(fdt, node, "xen,smmu-stream-ids", &len);
+	p = blob_getprop(fdt, node, "xen,smmu-stream-ids", &len);
 	if (!p)
 		return 0;
 	if (len % 4 != 0)
@@ -344,7 +344,7 @@ int phandle_fix_read_lopper(const void *fdt, int node,
 	return 1;
 }
 
-int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
+int phandle_fix_write_iommu_map(struct fdt_out *fdt, uint32_t viommu_phandle,
 				const struct hostdt_map_entry *map, int nmap,
 				const uint32_t *vids)
 {
@@ -352,7 +352,7 @@ int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
 	fdt32_t *cells;
 	void *p;
 
-	r = fdt_property_placeholder(fdt, "iommu-map", DT_ID_MAP_LEN * n, &p);
+	r = fdt_out_placeholder(fdt, "iommu-map", DT_ID_MAP_LEN * n, &p);
 	if (r < 0)
 		return r;
 	cells = p;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "fdt_out.h"
 #include "hostdt_query.h"
 #include "xen_abi.h"
 
@@ -127,26 +128,26 @@ int phandle_fix_read_lopper(const void *fdt, int node,
 
 /**
  * phandle_fix_write_iommus - write "iommus" = <@viommu_phandle vID> pairs
- * @fdt: a blob being built with the sequential-write API, inside the node
+ * @fdt: a blob being written, inside the node
  * @vids, @n: the vIDs in host specifier order
  *
- * returns: as fdt_property_placeholder(): 0, or a negative libfdt error
- *	(-FDT_ERR_NOSPACE when the blob must grow)
+ * returns: as fdt_out_placeholder(): 0, -VDT_ERR_NOMEM or
+ *	-VDT_ERR_UNSUPPORTED
  */
-int phandle_fix_write_iommus(void *fdt, uint32_t viommu_phandle,
+int phandle_fix_write_iommus(struct fdt_out *fdt, uint32_t viommu_phandle,
 			     const uint32_t *vids, int n);
 
 /**
  * phandle_fix_write_iommu_map - write "iommu-map" pointing at the vIOMMU
- * @fdt: a blob being built with the sequential-write API, inside the node
+ * @fdt: a blob being written, inside the node
  * @map, @nmap: the host entries; those with eff_length 0 are left out
  * @vids: the first vID of each entry
  *
  * Each kept entry becomes <rid_base @viommu_phandle vid eff_length>.
  *
- * returns: 0, or a negative libfdt error (-FDT_ERR_NOSPACE to grow)
+ * returns: as phandle_fix_write_iommus()
  */
-int phandle_fix_write_iommu_map(void *fdt, uint32_t viommu_phandle,
+int phandle_fix_write_iommu_map(struct fdt_out *fdt, uint32_t viommu_phandle,
 				const struct hostdt_map_entry *map, int nmap,
 				const uint32_t *vids);
 

@@ -29,7 +29,7 @@ static uint32_t rotr(uint32_t x, int n)
 /* One 64-byte block into the state @h. */
 static void block(uint32_t h[8], const unsigned char *p)
 {
-	uint32_t w[64], v[8], t1, t2;
+	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
@@ -40,18 +40,36 @@ static void block(uint32_t h[8], const unsigned char *p)
 			(w[i - 2] >> 10)) + w[i - 7] +
 		       (rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^
 			(w[i - 15] >> 3)) + w[i - 16];
-	memcpy(v, h, sizeof(v));
+	a = h[0];
+	b = h[1];
+	c = h[2];
+	d = h[3];
+	e = h[4];
+	f = h[5];
+	g = h[6];
+	hh = h[7];
 	for (i = 0; i < 64; i++) {
-		t1 = v[7] + (rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25)) +
-		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + k[i] + w[i];
-		t2 = (rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22)) +
-		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
+		t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +
+		     ((e & f) ^ (~e & g)) + k[i] + w[i];
+		t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +
+		     ((a & b) ^ (a & c) ^ (b & c));
+		hh = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
-	for (i = 0; i < 8; i++)
-		h[i] += v[i];
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+	h[5] += f;
+	h[6] += g;
+	h[7] += hh;
 }
 
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])

@@ -4,18 +4,20 @@
 #include "diag.h"
 #include "u64map.h"
 
+/* FNV-1a's offset basis: the key of the empty string. */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
 void u64map_init(struct u64map *m)
 {
-	m->keys = NULL;
-	m->vals = NULL;
+	m->slots = NULL;
 	m->cap = 0;
 	m->n = 0;
 }
 
 void u64map_free(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	u64map_init(m);
 }
 
@@ -30,12 +32,12 @@ static size_t slot_of(uint64_t key, size_t cap)
 	return (size_t)key & (cap - 1);
 }
 
-static size_t find_slot(const uint64_t *keys, const int *vals, size_t cap,
+static size_t find_slot(const struct u64map_slot *slots, size_t cap,
 			uint64_t key)
 {
 	size_t i = slot_of(key, cap);
 
-	while (vals[i] >= 0 && keys[i] != key)
+	while (slots[i].val >= 0 && slots[i].key != key)
 		i = (i + 1) & (cap - 1);
 	return i;
 }
@@ -46,36 +48,46 @@ int u64map_get(const struct u64map *m, uint64_t key)
 
 	if (m->cap == 0)
 		return -VDT_ERR_NOTFOUND;
-	i = find_slot(m->keys, m->vals, m->cap, key);
-	return m->vals[i] >= 0 ? m->vals[i] : -VDT_ERR_NOTFOUND;
+	i = find_slot(m->slots, m->cap, key);
+	return m->slots[i].val >= 0 ? m->slots[i].val : -VDT_ERR_NOTFOUND;
 }
 
-static int grow(struct u64map *m)
+/* Rehash into a table of @cap slots (a power of two above 2 * n). */
+static int rehash(struct u64map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
-	uint64_t *keys = malloc(cap * sizeof(*keys));
-	int *vals = malloc(cap * sizeof(*vals));
+	struct u64map_slot *slots;
+	size_t i, j;
 
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
+	if (cap < 64 || cap <= m->cap ||
+	    cap > (size_t)-1 / sizeof(*slots))
 		return -VDT_ERR_NOMEM;
-	}
+	slots = malloc(cap * sizeof(*slots));
+	if (!slots)
+		return -VDT_ERR_NOMEM;
 	for (i = 0; i < cap; i++)
-		vals[i] = -1;
+		slots[i].val = -1;
 	for (i = 0; i < m->cap; i++) {
-		if (m->vals[i] < 0)
+		if (m->slots[i].val < 0)
 			continue;
-		j = find_slot(keys, vals, cap, m->keys[i]);
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		j = find_slot(slots, cap, m->slots[i].key);
+		slots[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
+}
+
+int u64map_reserve(struct u64map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+
+	/* The load factor stays at or below one half. */
+	if (n > ((size_t)-1 / sizeof(struct u64map_slot)) / 4)
+		return -VDT_ERR_NOMEM;
+	while (n * 2 > cap)
+		cap *= 2;
+	return cap == m->cap ? 0 : rehash(m, cap);
 }
 
 int u64map_put(struct u64map *m, uint64_t key, int val)
@@ -85,24 +97,28 @@ int u64map_put(struct u64map *m, uint64_t key, int val)
 
 	/* Keep the load factor at or below one half. */
 	if ((m->n + 1) * 2 > m->cap) {
-		r = grow(m);
+		r = rehash(m, m->cap ? m->cap * 2 : 64);
 		if (r < 0)
 			return r;
 	}
-	i = find_slot(m->keys, m->vals, m->cap, key);
-	if (m->vals[i] < 0)
+	i = find_slot(m->slots, m->cap, key);
+	if (m->slots[i].val < 0)
 		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
 	return 0;
+}
+
+uint64_t u64map_str_key_add(uint64_t key, const char *more, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		key = (key ^ (uint8_t)more[i]) * FNV_PRIME;
+	return key;
 }
 
 uint64_t u64map_str_key(const char *s, size_t len)
 {
-	uint64_t x = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		x = (x ^ (uint8_t)s[i]) * 0x100000001b3ULL;
-	return x;
+	return u64map_str_key_add(FNV_BASIS, s, len);
 }

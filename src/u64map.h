@@ -11,9 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One slot: a key and its value, side by side (one cache line read). */
+struct u64map_slot {
+	uint64_t key;
+	int val;		/* -1 marks an empty slot */
+};
+
 struct u64map {
-	uint64_t *keys;
-	int *vals;		/* -1 marks an empty slot */
+	struct u64map_slot *slots;
 	size_t cap;		/* a power of two, or 0 before the first put */
 	size_t n;
 };
@@ -48,9 +53,26 @@ int u64map_get(const struct u64map *m, uint64_t key);
 int u64map_put(struct u64map *m, uint64_t key, int val);
 
 /**
+ * u64map_reserve - make room for @n keys in all, so that no put of up to
+ * @n keys grows the table
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_NOMEM, if the table could not grow (the map is unchanged)
+ */
+int u64map_reserve(struct u64map *m, size_t n);
+
+/**
  * u64map_str_key - a 64-bit key for the @len bytes at @s (FNV-1a), for
  * maps indexed by string; equal keys do not prove equal strings
  */
 uint64_t u64map_str_key(const char *s, size_t len);
+
+/**
+ * u64map_str_key_add - the key of a string continued: the key of @s
+ * followed by the @len bytes at @more is u64map_str_key_add(key of @s,
+ * @more, @len)
+ */
+uint64_t u64map_str_key_add(uint64_t key, const char *more, size_t len);
 
 #endif /* VIOMMU_DTGEN_U64MAP_H */

@@ -39,6 +39,11 @@ static int reserve(struct vbuf *b, size_t more)
 	return 0;
 }
 
+int vbuf_reserve(struct vbuf *b, size_t more)
+{
+	return reserve(b, more);
+}
+
 int vbuf_append(struct vbuf *b, const void *data, size_t len)
 {
 	int r = reserve(b, len);

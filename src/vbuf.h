@@ -28,6 +28,14 @@ void vbuf_free(struct vbuf *b);
 int vbuf_append(struct vbuf *b, const void *data, size_t len);
 
 /**
+ * vbuf_reserve - make room for @more bytes beyond @b->len (and the NUL
+ * after them), so that appending up to @more bytes allocates nothing
+ *
+ * returns: as vbuf_append()
+ */
+int vbuf_reserve(struct vbuf *b, size_t more);
+
+/**
  * vbuf_printf - append formatted text
  *
  * returns: as vbuf_append()

@@ -42,6 +42,7 @@ enum long_only {
 	OPT_CPP,
 	OPT_DUMP_MAP,
 	OPT_FORCE,
+	OPT_FSYNC,
 	OPT_GUEST_VIEW,
 	OPT_HOST,
 	OPT_IMAGEBUILDER,
@@ -82,6 +83,7 @@ static const struct option long_opts[] = {
 	{ "cpp", no_argument, NULL, OPT_CPP },
 	{ "dump-map", required_argument, NULL, OPT_DUMP_MAP },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "fsync", no_argument, NULL, OPT_FSYNC },
 	{ "guest-view", required_argument, NULL, OPT_GUEST_VIEW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host", required_argument, NULL, OPT_HOST },
@@ -141,6 +143,7 @@ struct cli {
 	int check;
 	int report;
 	int force;			/* --force */
+	int fsync;			/* --fsync */
 	int cpp;			/* --cpp */
 	const char *incdirs[FILEIO_MAX_INCDIRS];	/* -i DIR... */
 	int nincdirs;
@@ -162,8 +165,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " [-hqVv] [--allow-list file] [--allow-path path]\n"
 		"                    [--builder none|libxl|dom0less] [--check] [--cpp]\n"
-		"                    [-d file] [--force] [--guest-view file] [-i dir]\n"
-		"                    [--lock file] [--lock-allow-moves] [--map file]\n"
+		"                    [-d file] [--force] [--fsync] [--guest-view file]\n"
+		"                    [-i dir] [--lock file] [--lock-allow-moves] [--map file]\n"
 		"                    [--map-format " MAP_FORMAT_NAMES "]\n"
 		"                    [--map-prefix name] [--max-input-size n] [--no-viommu-node]\n"
 		"                    [-O dtb|dts] [-o file] [--policy compact|identity]\n"
@@ -210,6 +213,7 @@ static void help(void)
 	       "  -d, --out-dependency FILE\n"
 	       "                           write a Make rule: the outputs depend on the inputs\n"
 	       "  --force                  replace an existing file that is no map or tree of ours\n"
+	       "  --fsync                  sync each output file to disk before it is named\n"
 	       "  --cpp                    run the C preprocessor on DTS inputs (as Linux's build)\n"
 	       "  -i, --include DIR        a directory for --cpp's #include; repeatable\n"
 	       "  --timeout N              kill dtc or cpp after N seconds (default " STR(FILEIO_TIMEOUT) ")\n"
@@ -359,6 +363,9 @@ static int parse_option(struct cli *c, int opt)
 		return 0;
 	case OPT_FORCE:
 		c->force = 1;
+		return 0;
+	case OPT_FSYNC:
+		c->fsync = 1;
 		return 0;
 	case 'i':
 		if (c->nincdirs == FILEIO_MAX_INCDIRS)
@@ -1360,6 +1367,8 @@ static int run(const struct cli *c)
 		print_report(report_stream(outs, nouts), &res.map);
 	if (rc >= 0 && c->verbose)
 		print_summary(c, &res.map);
+	for (i = 0; i < nouts; i++)
+		outs[i].sync = c->fsync;
 	if (rc >= 0 && !c->check)
 		fileio_commit(outs, nouts, &d);	/* an error lands in d */
 	rc = report_diag(c, &d);

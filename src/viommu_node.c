@@ -3,6 +3,7 @@
 
 #include <libfdt.h>
 
+#include "diag.h"
 #include "viommu_node.h"
 
 void viommu_node_name(const struct viommu_params *p, char *buf, int len)
@@ -21,7 +22,8 @@ static void put_cells(fdt32_t *out, int cells, uint64_t value)
 	}
 }
 
-int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p,
+int make_viommu_node(struct fdt_out *fdt, int ac, int sc,
+		     const struct viommu_params *p,
 		     const struct viommu_gic *gic)
 {
 	fdt32_t reg[2 * FDT_MAX_NCELLS], irq[4];
@@ -30,7 +32,7 @@ int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p,
 
 	if (ac < 1 || ac > FDT_MAX_NCELLS || sc < 1 || sc > FDT_MAX_NCELLS ||
 	    gic->cells < 3 || gic->cells > 4)
-		return -FDT_ERR_BADNCELLS;
+		return -VDT_ERR_UNSUPPORTED;
 	viommu_node_name(p, name, sizeof(name));
 	put_cells(reg, ac, p->base);
 	put_cells(reg + ac, sc, p->size);
@@ -41,29 +43,29 @@ int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p,
 						 GIC_IRQ_FLAGS_ZEPHYR);
 	irq[3] = cpu_to_fdt32(gic->priority);
 
-	r = fdt_begin_node(fdt, name);
+	r = fdt_out_begin_node(fdt, name);
 	if (r < 0)
 		return r;
-	r = fdt_property_string(fdt, "compatible", XEN_VSMMUV3_COMPATIBLE);
+	r = fdt_out_property_string(fdt, "compatible", XEN_VSMMUV3_COMPATIBLE);
 	if (r < 0)
 		return r;
-	r = fdt_property(fdt, "reg", reg, (ac + sc) * 4);
+	r = fdt_out_property(fdt, "reg", reg, (ac + sc) * 4);
 	if (r < 0)
 		return r;
-	r = fdt_property_u32(fdt, "#iommu-cells", 1);
+	r = fdt_out_property_u32(fdt, "#iommu-cells", 1);
 	if (r < 0)
 		return r;
-	r = fdt_property_u32(fdt, "phandle", p->phandle);
+	r = fdt_out_property_u32(fdt, "phandle", p->phandle);
 	if (r < 0)
 		return r;
-	r = fdt_property_u32(fdt, "interrupt-parent", gic->phandle);
+	r = fdt_out_property_u32(fdt, "interrupt-parent", gic->phandle);
 	if (r < 0)
 		return r;
-	r = fdt_property(fdt, "interrupts", irq, gic->cells * 4);
+	r = fdt_out_property(fdt, "interrupts", irq, gic->cells * 4);
 	if (r < 0)
 		return r;
-	r = fdt_property_string(fdt, "interrupt-names", XEN_VSMMUV3_IRQ_NAME);
+	r = fdt_out_property_string(fdt, "interrupt-names", XEN_VSMMUV3_IRQ_NAME);
 	if (r < 0)
 		return r;
-	return fdt_end_node(fdt);
+	return fdt_out_end_node(fdt);
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "fdt_out.h"
 #include "viommu_params.h"
 #include "xen_abi.h"
 
@@ -27,8 +28,8 @@ void viommu_node_name(const struct viommu_params *p, char *buf, int len);
 
 /**
  * make_viommu_node - write the vIOMMU node
- * @fdt: a blob being built with the sequential-write API, positioned where
- *	the node goes (below /passthrough)
+ * @fdt: a blob being written, positioned where the node goes (below
+ *	/passthrough)
  * @ac, @sc: the parent's #address-cells and #size-cells, 1 to 4 each (the
  *	caller checked that base and size fit)
  * @p: the node's parameters
@@ -42,10 +43,12 @@ void viommu_node_name(const struct viommu_params *p, char *buf, int len);
  *
  * returns:
  *	0, on success
- *	-FDT_ERR_BADNCELLS, for @ac, @sc or @gic->cells out of range
- *	a negative libfdt error (-FDT_ERR_NOSPACE when the blob must grow)
+ *	-VDT_ERR_UNSUPPORTED, for @ac, @sc or @gic->cells out of range, or
+ *		a blob past FDT_OUT_MAX bytes
+ *	-VDT_ERR_NOMEM
  */
-int make_viommu_node(void *fdt, int ac, int sc, const struct viommu_params *p,
+int make_viommu_node(struct fdt_out *fdt, int ac, int sc,
+		     const struct viommu_params *p,
 		     const struct viommu_gic *gic);
 
 #endif /* VIOMMU_DTGEN_VIOMMU_NODE_H */

@@ -169,6 +169,164 @@ START_TEST(test_open_duplicate_phandle)
 }
 END_TEST
 
+/* Nodes nested deeper than VDT_MAX_DEPTH: refused, not walked. */
+START_TEST(test_open_too_deep)
+{
+	size_t room = 64 + (size_t)(VDT_MAX_DEPTH + 2) * 16;
+	struct vdt_diag d;
+	struct hostdt h;
+	void *blob = malloc(room);
+	int i, depth = VDT_MAX_DEPTH + _i;
+
+	ck_assert_ptr_nonnull(blob);
+	ck_assert_int_eq(fdt_create(blob, (int)room), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, ""), 0);
+	for (i = 1; i < depth; i++)
+		ck_assert_int_eq(fdt_begin_node(blob, "n"), 0);
+	for (i = 0; i < depth; i++)
+		ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_finish(blob), 0);
+	vdt_diag_init(&d);
+	/* The deepest node is at depth depth - 1. */
+	if (depth <= VDT_MAX_DEPTH) {
+		ck_assert_int_eq(hostdt_open(&h, blob, fdt_totalsize(blob),
+					     "deep.dtb", &d), 0);
+		ck_assert_int_eq(h.nnodes, depth);
+	} else {
+		ck_assert_int_eq(hostdt_open(&h, blob, fdt_totalsize(blob),
+					     "deep.dtb", &d),
+				 -VDT_ERR_UNSUPPORTED);
+		ck_assert_ptr_nonnull(strstr(d.error.text, "nested deeper"));
+	}
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+	free(blob);
+}
+END_TEST
+
+/*
+ * What the one walk of hostdt_open() records is what libfdt reads: a
+ * property after a subnode is none of its node's (fdt_getprop() stops at
+ * the first subnode), and of two properties of one name the first counts.
+ */
+START_TEST(test_open_props_as_libfdt)
+{
+	uint64_t blob[128];
+	struct vdt_diag d;
+	struct hostdt h;
+	int a, b, c, sub;
+
+	ck_assert_int_eq(fdt_create(blob, sizeof(blob)), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, ""), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "a"), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "sub"), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	/* After "sub": invisible to fdt_getprop(blob, a, ...). */
+	ck_assert_int_eq(fdt_property_u32(blob, "phandle", 7), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "#iommu-cells", 1), 0);
+	ck_assert_int_eq(fdt_property_string(blob, "status", "disabled"), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "b"), 0);
+	ck_assert_int_eq(fdt_property_string(blob, "status", "disabled"), 0);
+	ck_assert_int_eq(fdt_property_string(blob, "status", "okay"), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "phandle", 8), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "phandle", 9), 0);
+	ck_assert_int_eq(fdt_property(blob, "#iommu-cells", "\0\0\0\1\0", 5), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "#iommu-cells", 1), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_begin_node(blob, "c"), 0);
+	/* A phandle of 3 bytes: linux,phandle counts. */
+	ck_assert_int_eq(fdt_property(blob, "phandle", "\0\0\1", 3), 0);
+	ck_assert_int_eq(fdt_property_u32(blob, "linux,phandle", 10), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_end_node(blob), 0);
+	ck_assert_int_eq(fdt_finish(blob), 0);
+	vdt_diag_init(&d);
+	ck_assert_int_eq(hostdt_open(&h, blob, fdt_totalsize(blob), "t.dtb",
+				     &d), 0);
+	a = fdt_path_offset(blob, "/a");
+	b = fdt_path_offset(blob, "/b");
+	c = fdt_path_offset(blob, "/c");
+	sub = fdt_path_offset(blob, "/a/sub");
+	ck_assert_int_eq(fdt_get_phandle(blob, a), 0);
+	ck_assert_int_eq(hostdt_node_by_phandle(&h, 7), -VDT_ERR_NOTFOUND);
+	ck_assert_int_eq(hostdt_is_enabled(&h, a), 1);
+	ck_assert_int_eq(hostdt_holds_iommu(&h, a), 0);
+	ck_assert_int_eq(hostdt_holds_iommu(&h, sub), 0);
+	ck_assert_int_eq(hostdt_is_enabled(&h, b), 0);
+	ck_assert_int_eq(hostdt_node_by_phandle(&h, 8), b);
+	ck_assert_int_eq(hostdt_node_by_phandle(&h, 9), -VDT_ERR_NOTFOUND);
+	ck_assert_int_eq(hostdt_holds_iommu(&h, b), 1);
+	ck_assert_int_eq(hostdt_holds_iommu(&h, 0), 1);
+	ck_assert_int_eq(hostdt_node_by_phandle(&h, 10), c);
+	ck_assert_int_eq(fdt_get_phandle(blob, c), 10);
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+}
+END_TEST
+
+/* A node with an IOMMU somewhere at or below it, asked of libfdt. */
+static int libfdt_holds_iommu(const void *fdt, int node)
+{
+	int n, depth = 0;
+
+	if (fdt_getprop(fdt, node, "#iommu-cells", NULL))
+		return 1;
+	for (n = fdt_next_node(fdt, node, &depth); n >= 0 && depth > 0;
+	     n = fdt_next_node(fdt, n, &depth))
+		if (fdt_getprop(fdt, n, "#iommu-cells", NULL))
+			return 1;
+	return 0;
+}
+
+/* Every query, for every node of a tree, answers as libfdt does. */
+START_TEST(test_open_matches_libfdt)
+{
+	static const char dts[] =
+		"/ {\n"
+		"	#address-cells = <1>; #size-cells = <1>;\n"
+		"	soc { ranges; #address-cells = <1>; #size-cells = <1>;\n"
+		"		i0: iommu@1000 { reg = <0x1000 0x10>; #iommu-cells = <1>; status = \"disabled\"; };\n"
+		"		bus { x: dev@1 { iommus = <&i0 1>; status = \"ok\"; };\n"
+		"		      dev@2 { status = \"fail\"; linux,phandle = <0x99>; }; };\n"
+		"		smmu { sub { #iommu-cells = <0>; phandle = <0x42>; }; };\n"
+		"	};\n"
+		"	aliases { serial0 = &x; };\n"
+		"	e { }; f { g { h { status = \"okay\"; }; }; };\n"
+		"};\n";
+	char want[VDT_DIAG_NODE_LEN], got[VDT_DIAG_NODE_LEN];
+	const char *st;
+	struct fixture f;
+	int node, parent, len, n = 0;
+	uint32_t ph;
+
+	fx_open(&f, dts);
+	for (node = 0; node >= 0; node = fdt_next_node(f.blob, node, NULL)) {
+		n++;
+		ck_assert_int_eq(fdt_get_path(f.blob, node, want, sizeof(want)), 0);
+		ck_assert_int_eq(hostdt_get_path(&f.h, node, got, sizeof(got)), 0);
+		ck_assert_str_eq(got, want);
+		ck_assert_int_eq(hostdt_node_by_path(&f.h, want), node);
+		parent = fdt_parent_offset(f.blob, node);
+		ck_assert_int_eq(hostdt_parent(&f.h, node),
+				 parent >= 0 ? parent : -VDT_ERR_NOTFOUND);
+		ph = fdt_get_phandle(f.blob, node);
+		if (ph)
+			ck_assert_int_eq(hostdt_node_by_phandle(&f.h, ph), node);
+		st = fdt_getprop(f.blob, node, "status", &len);
+		ck_assert_int_eq(hostdt_is_enabled(&f.h, node),
+				 !st || (len == 5 && !strcmp(st, "okay")) ||
+				 (len == 3 && !strcmp(st, "ok")));
+		ck_assert_int_eq(hostdt_holds_iommu(&f.h, node),
+				 libfdt_holds_iommu(f.blob, node));
+	}
+	ck_assert_int_eq(f.h.nnodes, n);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_phandle_index)
 {
 	struct fixture f;
@@ -343,6 +501,8 @@ static const char status_dts[] =
 	"	fail { status = \"fail\"; };\n"
 	"	okay-prefix { status = \"okay-ish\"; };\n"
 	"	empty { status = \"\"; };\n"
+	"	no { status = \"no\"; };\n"
+	"	okay-unterminated { status = [6f 6b 61 79 21]; };\n"
 	"};\n";
 
 static const struct status_case {
@@ -350,7 +510,8 @@ static const struct status_case {
 	int enabled;
 } status_cases[] = {
 	{ "/okay", 1 }, { "/ok", 1 }, { "/absent", 1 }, { "/disabled", 0 },
-	{ "/fail", 0 }, { "/okay-prefix", 0 }, { "/empty", 0 },
+	{ "/fail", 0 }, { "/okay-prefix", 0 }, { "/empty", 0 }, { "/no", 0 },
+	{ "/okay-unterminated", 0 },
 };
 
 START_TEST(test_is_enabled)
@@ -912,6 +1073,9 @@ Suite *hostdt_query_suite(void)
 	tcase_add_test(tc, test_open_bad_magic);
 	tcase_add_test(tc, test_open_duplicate_path);
 	tcase_add_loop_test(tc, test_open_duplicate_phandle, 0, 2);
+	tcase_add_loop_test(tc, test_open_too_deep, 0, 2);
+	tcase_add_test(tc, test_open_props_as_libfdt);
+	tcase_add_test(tc, test_open_matches_libfdt);
 	tcase_add_test(tc, test_phandle_index);
 	tcase_add_loop_test(tc, test_node_by_path, 0, N(by_path_cases));
 	tcase_add_test(tc, test_node_by_long_path);

@@ -10,7 +10,7 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		u64map_suite, vbuf_suite, diag_suite, blob_suite,
+		u64map_suite, vbuf_suite, diag_suite, blob_suite, fdt_out_suite,
 		allowlist_suite, idalloc_suite,
 		hostdt_query_suite, phandle_fix_suite, viommu_node_suite,
 		map_read_suite,

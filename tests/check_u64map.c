@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
+#include <string.h>
 
 #include "diag.h"
 #include "testutil.h"
@@ -98,6 +99,51 @@ START_TEST(test_low_bit_collisions)
 }
 END_TEST
 
+/* After u64map_reserve(n), n puts never grow the table. */
+START_TEST(test_reserve)
+{
+	const int n = 5000;
+	struct u64map m;
+	size_t cap;
+	int i;
+
+	u64map_init(&m);
+	ck_assert_int_eq(u64map_put(&m, 1, 1), 0);
+	ck_assert_int_eq(u64map_reserve(&m, (size_t)n), 0);
+	cap = m.cap;
+	ck_assert_uint_ge(cap, 2 * (size_t)n);
+	ck_assert_int_eq(u64map_get(&m, 1), 1);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(u64map_put(&m, (uint64_t)i + 100, i), 0);
+	ck_assert_uint_eq(m.cap, cap);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(u64map_get(&m, (uint64_t)i + 100), i);
+	/* Reserving less than the table holds changes nothing. */
+	ck_assert_int_eq(u64map_reserve(&m, 10), 0);
+	ck_assert_uint_eq(m.cap, cap);
+	ck_assert_int_eq(u64map_reserve(&m, (size_t)-1), -VDT_ERR_NOMEM);
+	ck_assert_uint_eq(m.cap, cap);
+	u64map_free(&m);
+}
+END_TEST
+
+/* A string's key, continued piece by piece, is the key of the whole. */
+START_TEST(test_str_key_add)
+{
+	const char *s = "/soc/bus@0/dev@1000";
+	uint64_t k = u64map_str_key("", 0);
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		k = u64map_str_key_add(k, s + i, 1);
+	ck_assert_uint_eq(k, u64map_str_key(s, strlen(s)));
+	ck_assert_uint_eq(u64map_str_key_add(u64map_str_key(s, 4), s + 4,
+					     strlen(s) - 4),
+			  u64map_str_key(s, strlen(s)));
+	ck_assert_uint_ne(u64map_str_key(s, 4), u64map_str_key(s, 5));
+}
+END_TEST
+
 Suite *u64map_suite(void)
 {
 	Suite *s = suite_create("u64map");
@@ -107,6 +153,8 @@ Suite *u64map_suite(void)
 	tcase_add_test(tc, test_put_get);
 	tcase_add_test(tc, test_overwrite);
 	tcase_add_test(tc, test_growth);
+	tcase_add_test(tc, test_reserve);
+	tcase_add_test(tc, test_str_key_add);
 	tcase_add_test(tc, test_low_bit_collisions);
 	suite_add_tcase(s, tc);
 	return s;

@@ -653,8 +653,51 @@ cli_dts_labels() {
 		fail "the DTS compiles to another tree than the DTB"
 }
 
+# Outputs are synced to disk only with --fsync (each file, then its
+# directory), and are the same bytes either way.
+cli_fsync() {
+	local w=$tmp/cli-fsync n
+	mkdir -p "$w" || return
+	command -v strace >/dev/null || {
+		echo "skip cli-fsync: no strace"
+		return 0
+	}
+	cli_setup cli-fsync || {
+		fail "dtc failed"
+		return
+	}
+	# LeakSanitizer (SANITIZE=1 builds) refuses to run under ptrace.
+	local -x ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	strace -f -qq -e trace=fsync,fdatasync -o "$w/plain.trace" \
+		timeout "$tool_timeout" "$tool" --host "$host_dtb" \
+		--partial "$cli_partial" -o "$w/a.dtb" --map "$w/a.yaml" 2>/dev/null || {
+		fail "the tool failed"
+		return
+	}
+	strace -f -qq -e trace=fsync,fdatasync -o "$w/sync.trace" \
+		timeout "$tool_timeout" "$tool" --fsync --host "$host_dtb" \
+		--partial "$cli_partial" -o "$w/b.dtb" --map "$w/b.yaml" 2>/dev/null || {
+		fail "the tool failed with --fsync"
+		return
+	}
+	n=$(grep -c 'sync(' "$w/plain.trace")
+	[[ $n == 0 ]] || {
+		fail "$n fsync calls without --fsync"
+		return
+	}
+	n=$(grep -c 'sync(.*= 0' "$w/sync.trace")
+	[[ $n == 4 ]] || {
+		fail "$n fsync calls with --fsync for two outputs, not 4"
+		return
+	}
+	if ! cmp -s "$w/a.dtb" "$w/b.dtb" ||
+		! cmp -s "$w/a.yaml" <(sed 's/b\.dtb/a.dtb/g' "$w/b.yaml"); then
+		fail "--fsync changes the outputs"
+	fi
+}
+
 for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc \
-	cli-dts-include cli-dts-labels cli-verify-map; do
+	cli-dts-include cli-dts-labels cli-verify-map cli-fsync; do
 	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
 	[[ $name == $filter ]] || continue
 	why=

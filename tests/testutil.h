@@ -32,6 +32,7 @@ Suite *dtgen_suite(void);
 Suite *dtgen_xen_suite(void);
 Suite *dts_write_suite(void);
 Suite *extract_suite(void);
+Suite *fdt_out_suite(void);
 Suite *hostdt_query_suite(void);
 Suite *idalloc_suite(void);
 Suite *map_read_suite(void);

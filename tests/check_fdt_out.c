@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fdt_out: the same calls through libfdt's sequential-write API and
+ * through fdt_out give the same bytes, names shared and all.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "diag.h"
+#include "fdt_out.h"
+#include "testutil.h"
+
+/* One call: a node begins ("+name"), ends ("-"), a property ("=name"
+ * with a 4-byte value, "$name" with a string), or a reservation ("!"). */
+struct step {
+	char op;
+	const char *name;
+};
+
+#define END_STEPS { 0, NULL }
+
+static const struct step steps_tails[] = {
+	{ '!', NULL }, { '!', NULL },
+	{ '+', "" }, { '=', "#address-cells" }, { '$', "compatible" },
+	{ '+', "a@1" }, { '=', "phandle" }, { '=', "linux,phandle" },
+	/* Now "phandle" is the tail of the newer "linux,phandle". */
+	{ '=', "phandle" }, { '=', "cells" }, { '=', "" }, { '-', NULL },
+	{ '+', "passthrough" }, { '=', "#address-cells" }, { '=', "ranges" },
+	{ '+', "dev" }, { '$', "xen,path" }, { '=', "iommus" },
+	{ '=', "s" }, { '=', "xen,reg" }, { '=', "reg" }, { '-', NULL },
+	{ '-', NULL }, { '-', NULL }, END_STEPS,
+};
+
+static const struct step steps_plain[] = {
+	{ '+', "" }, { '-', NULL }, END_STEPS,
+};
+
+static const struct step *const scripts[] = { steps_tails, steps_plain };
+
+/* The script through libfdt. */
+static void *with_libfdt(const struct step *s, size_t *size)
+{
+	int room = 4096, i = 0;
+	void *fdt = malloc((size_t)room);
+
+	ck_assert_ptr_nonnull(fdt);
+	ck_assert_int_eq(fdt_create(fdt, room), 0);
+	for (; s->op == '!'; s++)
+		ck_assert_int_eq(fdt_add_reservemap_entry(fdt, 0x1000u * ++i,
+							  0x100), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(fdt), 0);
+	for (; s->op; s++, i++) {
+		switch (s->op) {
+		case '+':
+			ck_assert_int_eq(fdt_begin_node(fdt, s->name), 0);
+			break;
+		case '-':
+			ck_assert_int_eq(fdt_end_node(fdt), 0);
+			break;
+		case '=':
+			ck_assert_int_eq(fdt_property_u32(fdt, s->name,
+							  (uint32_t)i), 0);
+			break;
+		default:
+			ck_assert_int_eq(fdt_property_string(fdt, s->name,
+							     "value"), 0);
+		}
+	}
+	ck_assert_int_eq(fdt_finish(fdt), 0);
+	fdt_set_boot_cpuid_phys(fdt, 3);
+	*size = fdt_totalsize(fdt);
+	return fdt;
+}
+
+/* The script through fdt_out, from a buffer of @hint bytes. */
+static void *with_fdt_out(const struct step *s, size_t hint, size_t *size)
+{
+	struct fdt_out o;
+	void *fdt;
+	int i = 0;
+
+	ck_assert_int_eq(fdt_out_init(&o, hint), 0);
+	for (; s->op == '!'; s++)
+		ck_assert_int_eq(fdt_out_add_rsv(&o, 0x1000u * ++i, 0x100), 0);
+	ck_assert_int_eq(fdt_out_finish_rsv(&o), 0);
+	for (; s->op; s++, i++) {
+		switch (s->op) {
+		case '+':
+			ck_assert_int_eq(fdt_out_begin_node(&o, s->name), 0);
+			break;
+		case '-':
+			ck_assert_int_eq(fdt_out_end_node(&o), 0);
+			break;
+		case '=':
+			ck_assert_int_eq(fdt_out_property_u32(&o, s->name,
+							      (uint32_t)i), 0);
+			break;
+		default:
+			ck_assert_int_eq(fdt_out_property_string(&o, s->name,
+								 "value"), 0);
+		}
+	}
+	ck_assert_int_eq(fdt_out_finish(&o, 3, &fdt, size), 0);
+	return fdt;
+}
+
+START_TEST(test_same_bytes)
+{
+	const struct step *s = scripts[_i / 2];
+	size_t want_size, got_size;
+	void *want = with_libfdt(s, &want_size);
+	/* A buffer that fits, and one that must grow many times. */
+	void *got = with_fdt_out(s, _i % 2 ? 0 : 4096, &got_size);
+
+	ck_assert_uint_eq(got_size, want_size);
+	ck_assert_int_eq(memcmp(got, want, want_size), 0);
+	free(want);
+	free(got);
+}
+END_TEST
+
+/* Many names, each new: each is stored once, where libfdt stores it. */
+START_TEST(test_many_names)
+{
+	size_t want_size, got_size;
+	struct fdt_out o;
+	char name[32];
+	void *want, *got;
+	int i, n = 600, room = 64 * 1024;
+
+	want = malloc((size_t)room);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_int_eq(fdt_create(want, room), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(want), 0);
+	ck_assert_int_eq(fdt_begin_node(want, ""), 0);
+	ck_assert_int_eq(fdt_out_init(&o, 0), 0);
+	ck_assert_int_eq(fdt_out_finish_rsv(&o), 0);
+	ck_assert_int_eq(fdt_out_begin_node(&o, ""), 0);
+	for (i = 0; i < 2 * n; i++) {
+		/* Names, then tails of them, then the names again. */
+		snprintf(name, sizeof(name), "%sserial%d",
+			 i < n ? "x" : "", i % n);
+		ck_assert_int_eq(fdt_property_string(want, name, "v"), 0);
+		ck_assert_int_eq(fdt_out_property_string(&o, name, "v"), 0);
+	}
+	ck_assert_int_eq(fdt_end_node(want), 0);
+	ck_assert_int_eq(fdt_finish(want), 0);
+	ck_assert_int_eq(fdt_out_end_node(&o), 0);
+	ck_assert_int_eq(fdt_out_finish(&o, 0, &got, &got_size), 0);
+	want_size = fdt_totalsize(want);
+	ck_assert_uint_eq(got_size, want_size);
+	ck_assert_int_eq(memcmp(got, want, want_size), 0);
+	free(want);
+	free(got);
+}
+END_TEST
+
+/* A placeholder's value is written where the property is. */
+START_TEST(test_placeholder)
+{
+	struct fdt_out o;
+	const fdt32_t *p;
+	size_t size;
+	void *fdt, *val;
+	int len;
+
+	ck_assert_int_eq(fdt_out_init(&o, 0), 0);
+	ck_assert_int_eq(fdt_out_finish_rsv(&o), 0);
+	ck_assert_int_eq(fdt_out_begin_node(&o, ""), 0);
+	ck_assert_int_eq(fdt_out_placeholder(&o, "iommus", 8, &val), 0);
+	memcpy(val, "\0\0\0\1\0\0\0\2", 8);
+	ck_assert_int_eq(fdt_out_end_node(&o), 0);
+	ck_assert_int_eq(fdt_out_finish(&o, 0, &fdt, &size), 0);
+	ck_assert_int_eq(fdt_check_full(fdt, size), 0);
+	p = fdt_getprop(fdt, 0, "iommus", &len);
+	ck_assert_int_eq(len, 8);
+	ck_assert_uint_eq(fdt32_to_cpu(p[1]), 2);
+	ck_assert_int_eq(fdt_out_placeholder(&o, "x", -1, &val),
+			 -VDT_ERR_UNSUPPORTED);
+	fdt_out_free(&o);
+	free(fdt);
+}
+END_TEST
+
+Suite *fdt_out_suite(void)
+{
+	Suite *s = suite_create("fdt_out");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test_same_bytes, 0,
+			    2 * (int)(sizeof(scripts) / sizeof(scripts[0])));
+	tcase_add_test(tc, test_many_names);
+	tcase_add_test(tc, test_placeholder);
+	suite_add_tcase(s, tc);
+	return s;
+}
