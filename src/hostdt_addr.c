@@ -30,7 +30,8 @@ static int bus_cells(const struct hostdt *h, int bus, const char *path,
 				 "malformed: %s", fdt_strerror(*ac < 0 ? *ac : *sc));
 	if (*ac < 1 || *ac > 2 || *sc > 2)
 		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file, path,
-				 "#address-cells",
+				 *ac < 1 || *ac > 2 ? "#address-cells" :
+						      "#size-cells",
 				 "addresses of %d cells with sizes of %d cells are not supported",
 				 *ac, *sc);
 	return 0;
@@ -234,8 +235,10 @@ static int add_node_pages(const struct hostdt *h, struct hostdt_pages *p,
 	vdt_diag_init(&quiet);
 	n = hostdt_reg(h, node, &regs, &quiet);
 	vdt_diag_free(&quiet);
-	if (n == -VDT_ERR_NOMEM)
-		return n;
+	if (n <= 0 || !regs) {
+		free(regs);
+		return n == -VDT_ERR_NOMEM ? n : 0;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
 		if (hostdt_page_span(&regs[i], &first, &count) < 0)
 			continue;

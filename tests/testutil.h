@@ -31,6 +31,8 @@ Suite *diag_suite(void);
 Suite *dtgen_suite(void);
 Suite *dtgen_xen_suite(void);
 Suite *dts_write_suite(void);
+Suite *hostdt_addr_suite(void);
+Suite *hostdt_irq_suite(void);
 Suite *hostdt_query_suite(void);
 Suite *idalloc_suite(void);
 Suite *map_read_suite(void);
@@ -41,5 +43,7 @@ Suite *sha256_suite(void);
 Suite *u64map_suite(void);
 Suite *vbuf_suite(void);
 Suite *viommu_node_suite(void);
+Suite *xlcfg_suite(void);
+Suite *xlkeys_suite(void);
 
 #endif /* VIOMMU_DTGEN_TESTUTIL_H */
