@@ -77,7 +77,8 @@ endif
 LIB_SRCS := src/allowlist.c src/api.c src/sha256.c src/blob.c src/diag.c src/dtgen.c src/dtgen_lock.c src/dtgen_util.c src/dtgen_write.c src/dtgen_xen.c \
 	src/dts_write.c src/extract.c src/fdt_out.c src/hostdt_addr.c src/hostdt_dom0.c src/hostdt_irq.c src/hostdt_query.c src/idalloc.c \
 	src/map_read.c src/map_write.c src/phandle_fix.c src/span.c src/u64map.c src/vbuf.c \
-	src/viommu_node.c src/vmap.c src/system.c src/sysfile.c src/ibconfig.c
+	src/viommu_node.c src/vmap.c src/system.c src/sysfile.c src/ibconfig.c \
+	src/xlcfg.c src/xlkeys.c
 CLI_SRCS := src/viommu-dtgen.c src/fileio.c src/cli_system.c
 TEST_SRCS := $(sort $(wildcard tests/check_*.c)) tests/testutil.c
 TOOL_NAMES := mkpartial corpus_verify

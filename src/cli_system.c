@@ -276,6 +276,7 @@ static int add_out(struct run *r, struct outs *o, const char *name,
 	if (!o->path[k])
 		return nomem(r->d);
 	o->v[k].path = o->path[k];
+	o->v[k].sync = r->a->fsync;
 	o->v[k].data = data ? data : o->buf[k].data;
 	o->v[k].len = data ? len : o->buf[k].len;
 	o->n++;

@@ -24,6 +24,7 @@ struct cli_system {
 	int guest_view;			/* --guest-view: 0, or 1 dts, 2 dtb */
 	int check;			/* --check: write nothing */
 	int force;			/* --force */
+	int fsync;			/* --fsync */
 	size_t max_input;		/* --max-input-size */
 };
 

@@ -257,6 +257,26 @@ static int allowed(const struct dtgen_opts *o, const char *hpath)
 }
 
 /*
+ * L5 (viommu-dtgen(1), XL CONFIGURATION): the dtdev of an xl config is an
+ * allow list for the host nodes Xen assigns through it, those an IOMMU
+ * protects; one passed with xen,force-assign-without-iommu is never in
+ * dtdev (L1), so dtdev does not restrict it.
+ */
+static int dtdev_allowed(const struct run *r, int hnode, const char *hpath)
+{
+	const void *fdt = r->host->fdt;
+	int i;
+
+	if (!r->o->allow_dtdev || (!fdt_getprop(fdt, hnode, "iommus", NULL) &&
+				   !fdt_getprop(fdt, hnode, "iommu-map", NULL)))
+		return 1;
+	for (i = 0; i < r->o->nallow_dtdev; i++)
+		if (strcmp(r->o->allow_dtdev[i], hpath) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Isolation: a guest gets only the host nodes it is allowed, each once,
  * and never an IOMMU (or a node holding one): the translation hardware
  * must stay the hypervisor's.
@@ -271,6 +291,13 @@ static int check_isolation(struct run *r, int di, const char *path,
 			  "%s is not among the host paths this guest may be given",
 			  hpath);
 		vdt_hint(r->d, "--allow-path and --allow-list name them");
+		return -VDT_ERR_INPUT;
+	}
+	if (!dtdev_allowed(r, r->devs[di].host, hpath)) {
+		vdt_error(r->d, VDT_ERR_INPUT, r->pfile, path, "xen,path",
+			  "%s is not in the dtdev list of %s, which says what this guest may be given",
+			  hpath, r->o->allow_dtdev_name ? r->o->allow_dtdev_name : "the xl config");
+		vdt_hint(r->d, "add it to dtdev there, or leave dtdev out to allow any host path");
 		return -VDT_ERR_INPUT;
 	}
 	if (other >= 0)

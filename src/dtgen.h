@@ -30,6 +30,11 @@ struct dtgen_opts {
 	int no_viommu_node;		/* reference the vIOMMU, do not emit it */
 	const char *const *allow;	/* host paths a xen,path may name, or NULL: any */
 	int nallow;
+	const char *const *allow_dtdev;	/* an xl config's dtdev, or NULL: any;
+					 * restricts host nodes with an IOMMU
+					 * only (rule L5) */
+	int nallow_dtdev;
+	const char *allow_dtdev_name;	/* the config's file name, for messages */
 	const struct vmap *lock;	/* an earlier map whose vIDs are kept, or NULL */
 	const char *lock_name;		/* its file name, for messages */
 	int lock_allow_moves;		/* a new range may move locked vIDs

@@ -1001,6 +1001,13 @@ static int write_temp(struct fileio_out *o, struct vdt_diag *d)
 		return io_error(d, o->path, "cannot create a file beside it");
 	}
 	rc = fill(o->fd, o, d);
+	/* An existing target is replaced through a name beside it: its room
+	 * now, so that no allocation can fail once outputs are renamed. */
+	if (rc == 0 && lstat(target(o), &st) == 0) {
+		o->beside = temp_prefix(target(o), 8);
+		if (!o->beside)
+			rc = nomem(d, o->path);
+	}
 	if (rc < 0) {
 		close(o->fd);
 		o->fd = -1;
@@ -1031,7 +1038,8 @@ static int link_beside(struct fileio_out *o)
 	size_t n;
 	int tries;
 
-	o->tmp = temp_prefix(target(o), 8);
+	o->tmp = o->beside ? o->beside : temp_prefix(target(o), 8);
+	o->beside = NULL;
 	if (!o->tmp) {
 		errno = ENOMEM;
 		return -1;
@@ -1145,6 +1153,7 @@ int fileio_commit(struct fileio_out *outs, int n, struct vdt_diag *d)
 	for (i = 0; i < n; i++) {
 		outs[i].tmp = NULL;
 		outs[i].real = NULL;
+		outs[i].beside = NULL;
 		outs[i].fd = -1;
 		outs[i].in_place = fileio_in_place(outs[i].path);
 	}
@@ -1164,8 +1173,10 @@ int fileio_commit(struct fileio_out *outs, int n, struct vdt_diag *d)
 			close(outs[i].fd);
 		free(outs[i].tmp);
 		free(outs[i].real);
+		free(outs[i].beside);
 		outs[i].tmp = NULL;
 		outs[i].real = NULL;
+		outs[i].beside = NULL;
 		outs[i].fd = -1;
 	}
 	return rc;

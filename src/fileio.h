@@ -140,6 +140,9 @@ struct fileio_out {
 	int fd;			/* unnamed (O_TMPFILE) file, or -1 */
 	char *tmp;		/* named temporary file, if any */
 	char *real;		/* the file a symbolic link points at */
+	char *beside;		/* room for the name linked beside an
+				 * existing target, allocated before any
+				 * output is renamed */
 };
 
 /**

@@ -38,7 +38,9 @@ static int bus_cells(const struct hostdt *h, int bus, int about,
 				 "malformed: %s", fdt_strerror(*ac < 0 ? *ac : *sc));
 	if (*ac < 1 || *ac > 2 || *sc > 2)
 		return vdt_error(d, VDT_ERR_UNSUPPORTED, h->file,
-				 MSG_PATH(h, about, path), "#address-cells",
+				 MSG_PATH(h, about, path),
+				 *ac < 1 || *ac > 2 ? "#address-cells" :
+						      "#size-cells",
 				 "addresses of %d cells with sizes of %d cells are not supported",
 				 *ac, *sc);
 	return 0;

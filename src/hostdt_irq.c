@@ -51,20 +51,27 @@ static int interrupt_cells(const struct hostdt *h, int node)
 static int interrupt_parent(const struct hostdt *h, int node,
 			    const char *npath, struct vdt_diag *d)
 {
+	char cpath[VDT_DIAG_NODE_LEN];
 	const fdt32_t *p;
 	int cur = node, next, len, steps;
 
 	for (steps = 0; steps < VDT_MAX_DEPTH; steps++) {
 		p = fdt_getprop(h->fdt, cur, "interrupt-parent", &len);
 		if (p) {
+			/* A bad property is named where it is: on @node
+			 * or on the ancestor it was inherited from. */
+			if (cur != node)
+				hostdt_msg_path(h, cur, cpath, sizeof(cpath));
 			if (len != 4)
 				return vdt_error(d, VDT_ERR_BADDT, h->file,
-						 npath, "interrupt-parent",
+						 cur != node ? cpath : npath,
+						 "interrupt-parent",
 						 "is %d bytes long, not 4", len);
 			next = hostdt_node_by_phandle(h, fdt32_to_cpu(*p));
 			if (next < 0)
 				return vdt_error(d, VDT_ERR_BADDT, h->file,
-						 npath, "interrupt-parent",
+						 cur != node ? cpath : npath,
+						 "interrupt-parent",
 						 "phandle 0x%x refers to no node",
 						 fdt32_to_cpu(*p));
 		} else {

@@ -24,12 +24,15 @@
 #include "map_write.h"
 #include "sha256.h"
 #include "vbuf.h"
+#include "xlcfg.h"
+#include "xlkeys.h"
 
 #define PROG "viommu-dtgen"
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 #define MAX_MAPS 16
-#define MAX_OUTS (MAX_MAPS + 3)	/* -o, --guest-view, the maps and -d */
+#define MAX_OUTS (MAX_MAPS + 4)	/* -o, --guest-view, the maps, -d and
+				 * --xl-config */
 #define MAX_ALLOW 256
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -68,6 +71,7 @@ enum long_only {
 	OPT_VERIFY_MAP,
 	OPT_VPCI,
 	OPT_XEN_ABI,
+	OPT_XL_CONFIG,
 	OPT_XL_RANGES,
 	OPT_END
 };
@@ -115,6 +119,7 @@ static const struct option long_opts[] = {
 	{ "verify-map", required_argument, NULL, OPT_VERIFY_MAP },
 	{ "vpci", no_argument, NULL, OPT_VPCI },
 	{ "xen-abi", required_argument, NULL, OPT_XEN_ABI },
+	{ "xl-config", required_argument, NULL, OPT_XL_CONFIG },
 	{ "xl-ranges", no_argument, NULL, OPT_XL_RANGES },
 	{ NULL, 0, NULL, 0 },
 };
@@ -135,6 +140,7 @@ struct cli {
 	const char *dump_map;		/* --dump-map FILE, or NULL */
 	const char *verify_map;		/* --verify-map FILE, or NULL */
 	const char *allow_list;		/* --allow-list FILE, or NULL */
+	const char *xl_config;		/* --xl-config FILE, or NULL */
 	const char *allow[MAX_ALLOW];	/* --allow-path PATH... */
 	int nallow;
 	size_t max_input;		/* --max-input-size */
@@ -173,12 +179,13 @@ static void usage(FILE *f)
 		"                    [--report] [--timeout n] [--vid-base n] [--vid-bits n]\n"
 		"                    [--viommu-phandle n] [--viommu-priority n]\n"
 		"                    [--viommu-reg base,size] [--viommu-spi n] [--vpci]\n"
-		"                    [--xen-abi devid-map|none|vsmmuv3-v3] [--xl-ranges]\n"
+		"                    [--xen-abi devid-map|none|vsmmuv3-v3] [--xl-config file]\n"
+		"                    [--xl-ranges]\n"
 		"                    --host file --partial file\n"
 		"       " PROG " --dump-map file\n"
 		"       " PROG " [-qv] --verify-map file --partial file\n"
 		"       " PROG " [-qv] [--builder none|libxl|dom0less] [--check] [--cpp]\n"
-		"                    [--force] [--guest-view dtb|dts] [-i dir]\n"
+		"                    [--force] [--fsync] [--guest-view dtb|dts] [-i dir]\n"
 		"                    [--max-input-size n] [--no-viommu-node] [-O dtb|dts]\n"
 		"                    [--policy compact|identity] [--timeout n] [--vid-base n]\n"
 		"                    [--vid-bits n] [--viommu-phandle n] [--viommu-priority n]\n"
@@ -205,6 +212,8 @@ static void help(void)
 	       "                           .h (C), .bin (binary); other names need --map-format\n"
 	       "  --map-format FMT         " MAP_FORMAT_NAMES ", for a --map FILE with another name\n"
 	       "  --map-prefix NAME        names in the C form (default " MAP_PREFIX_DEFAULT ")\n"
+	       "  --xl-config FILE         update the guest's xl config in place: dtdev, iomem,\n"
+	       "                           irqs, device_tree, the vIOMMU; its dtdev is an allow list\n"
 	       "  --xl-ranges              .cfg maps write a range as one PBASE@VBASE,BASE,COUNT\n"
 	       "  --lock FILE              keep the vIDs of an earlier YAML or JSON map\n"
 	       "  --lock-allow-moves       let a new range move locked vIDs (each move listed)\n"
@@ -500,6 +509,11 @@ static int parse_option(struct cli *c, int opt)
 					   optarg);
 		c->opts.abi = (enum vdt_xen_abi)i;
 		return 0;
+	case OPT_XL_CONFIG:
+		if (c->xl_config)
+			return usage_error("--xl-config may be given once%s", "");
+		c->xl_config = optarg;
+		return 0;
 	case OPT_XL_RANGES:
 		return 0;
 	default:
@@ -698,7 +712,8 @@ static int names_std(const char *path, int fd)
 /* How many inputs name standard input, whatever the name. */
 static int stdin_users(const struct cli *c)
 {
-	const char *in[] = { c->host, c->partial, c->lock, c->allow_list };
+	const char *in[] = { c->host, c->partial, c->lock, c->allow_list,
+			     c->xl_config };
 	size_t i;
 	int n = 0;
 
@@ -916,7 +931,8 @@ static int check_system_cli(const struct cli *c)
 		{ OPT_MAP, "--map" }, { OPT_MAP_FORMAT, "--map-format" },
 		{ OPT_MAP_PREFIX, "--map-prefix" }, { OPT_PARTIAL, "--partial" },
 		{ OPT_REPORT, "--report" }, { OPT_VERIFY_MAP, "--verify-map" },
-		{ OPT_VPCI, "--vpci" }, { OPT_XL_RANGES, "--xl-ranges" },
+		{ OPT_VPCI, "--vpci" }, { OPT_XL_CONFIG, "--xl-config" },
+		{ OPT_XL_RANGES, "--xl-ranges" },
 	};
 	const char *mode = c->system ? "--system" : "--imagebuilder";
 	size_t k;
@@ -956,6 +972,43 @@ static int check_system_cli(const struct cli *c)
 	return 0;
 }
 
+/*
+ * --xl-config FILE (viommu-dtgen(1), XL CONFIGURATION): the xl flow
+ * (--builder libxl), an existing regular file that is no other input or
+ * output, and -o, which device_tree names (L6), a DTB file.
+ */
+static int check_xl_config(const struct cli *c, const char *const *outs,
+			   int n)
+{
+	const char *in[] = { c->host, c->partial, c->lock, c->allow_list };
+	struct stat st;
+	size_t k;
+	int i;
+
+	if (c->opts.builder != VDT_BUILDER_LIBXL)
+		return usage_error("--xl-config is the xl flow: --builder libxl (its default there), not '%s'",
+				   builders[c->opts.builder]);
+	if (strcmp(c->xl_config, "-") == 0 || stat(c->xl_config, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return usage_error("--xl-config '%s' must name an existing regular file: the guest's xl config",
+				   c->xl_config);
+	for (k = 0; k < sizeof(in) / sizeof(in[0]); k++)
+		if (in[k] && same_file(in[k], c->xl_config))
+			return usage_error("--xl-config '%s' is also an input",
+					   c->xl_config);
+	for (i = 0; i < n; i++)
+		if (same_output(outs[i], c->xl_config))
+			return usage_error("--xl-config '%s' is also named for another output",
+					   c->xl_config);
+	if (c->output && (names_std(c->output, 1) ||
+			  fileio_in_place(c->output) ||
+			  (c->out_format ? strcmp(c->out_format, "dts") == 0 :
+					   ends_with(c->output, ".dts"))))
+		return usage_error("-o '%s': with --xl-config, device_tree names it, so it is a DTB file (libxl reads no DTS, and no stream)",
+				   c->output);
+	return 0;
+}
+
 static int check_cli(const struct cli *c)
 {
 	const char *outs[MAX_OUTS];
@@ -978,8 +1031,8 @@ static int check_cli(const struct cli *c)
 	if (!c->partial)
 		return usage_error("--partial is required%s", "");
 	if (!c->output && !c->nmaps && !c->guest_view && !c->check &&
-	    !c->report)
-		return usage_error("nothing to do: give -o, --map, --guest-view, --check or --report%s",
+	    !c->report && !c->xl_config)
+		return usage_error("nothing to do: give -o, --map, --guest-view, --xl-config, --check or --report%s",
 				   "");
 	if (c->opts.lock_allow_moves && !c->lock)
 		return usage_error("--lock-allow-moves goes with --lock%s", "");
@@ -1004,6 +1057,8 @@ static int check_cli(const struct cli *c)
 	if (c->depfile)
 		outs[n++] = c->depfile;
 	rc = check_outputs(c, outs, n);
+	if (rc == 0 && c->xl_config)
+		rc = check_xl_config(c, outs, n);
 	if (rc)
 		return rc;
 	/* Two outputs may share a device such as /dev/null, not a file. */
@@ -1322,6 +1377,137 @@ static int load_inputs(const struct cli *c, struct dtgen_blob *host,
 	return 0;
 }
 
+/* The parts of an --xl-config run: the file's text and settings. */
+struct xl_state {
+	struct vbuf text;
+	struct xlcfg cfg;
+	const char **dtdev;	/* its dtdev list, pointing into cfg */
+};
+
+/*
+ * --xl-config: read and parse the file; its dtdev, when it has one, is an
+ * allow list (L5): an empty dtdev allows nothing.
+ */
+static int load_xl(const struct cli *c, struct xl_state *x,
+		   struct dtgen_opts *o, struct vdt_diag *d)
+{
+	static const char *const nothing[1];
+	int n, rc;
+
+	rc = fileio_read(c->xl_config, c->xl_config, c->max_input, &x->text, d);
+	if (rc >= 0)
+		rc = xlcfg_parse(x->text.data ? x->text.data : "", x->text.len,
+				 c->xl_config, &x->cfg, d);
+	if (rc >= 0)
+		rc = xlcfg_get_list(&x->cfg, "dtdev", c->xl_config, &x->dtdev,
+				    &n, d);
+	if (rc == 1) {
+		o->allow_dtdev = x->dtdev ? x->dtdev : nothing;
+		o->nallow_dtdev = n;
+		o->allow_dtdev_name = c->xl_config;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The vIOMMU line (L6): the series' viommu = "smmuv3", or the proposal's
+ * iommu_devid_map, when some device has an IOMMU ID; into @b, and @set.
+ */
+static int xl_viommu(const struct cli *c, const struct vmap *m,
+		     struct vbuf *b, struct xlcfg_set *set, struct vdt_diag *d)
+{
+	static const char key[] = "iommu_devid_map = ";
+	int rc;
+
+	if (m->ndevices == 0 || c->opts.abi == VDT_ABI_NONE)
+		return 0;
+	if (c->opts.abi == VDT_ABI_VSMMUV3_V3) {
+		set->key = XEN_XL_VIOMMU_KEY;
+		set->value = "\"" XEN_XL_VIOMMU_SMMUV3 "\"";
+		return 1;
+	}
+	rc = map_write(m, (c->given & GIVEN(OPT_XL_RANGES)) ?
+			  MAP_FORMAT_XL_RANGES : MAP_FORMAT_XL,
+		       NULL, c->xl_config, b, d);
+	if (rc < 0)
+		return rc;
+	/* "iommu_devid_map = [ ... ]\n": the value only. */
+	if (b->len < sizeof(key) || memcmp(b->data, key, sizeof(key) - 1) != 0)
+		return vdt_error(d, VDT_ERR_INPUT, c->xl_config, NULL, NULL,
+				 "the map's xl form is not one iommu_devid_map line");
+	memmove(b->data, b->data + sizeof(key) - 1, b->len - (sizeof(key) - 1));
+	b->len -= sizeof(key) - 1;
+	while (b->len && b->data[b->len - 1] == '\n')
+		b->len--;
+	b->data[b->len] = '\0';
+	set->key = "iommu_devid_map";
+	set->value = b->data;
+	return 1;
+}
+
+/*
+ * --xl-config: the file's new text in @out (L1-L4, L6, L7): dtdev, iomem and
+ * irqs from the host tree and the partial's xen,reg, device_tree naming
+ * -o, and the vIOMMU line.
+ */
+static int render_xl(const struct cli *c, const struct dtgen_blob *host,
+		     const struct dtgen_blob *partial,
+		     const struct dtgen_result *res, const struct xl_state *x,
+		     struct vbuf *out, struct fileio_out *o,
+		     struct vdt_diag *d)
+{
+	struct vbuf v[5];	/* dtdev, iomem, irqs, device_tree, vIOMMU */
+	struct xlcfg_set sets[5];
+	char abs[PATH_MAX];
+	struct xlkeys k;
+	struct hostdt h;
+	void *copy = NULL;
+	int i, n = 0, rc;
+
+	for (i = 0; i < 5; i++)
+		vbuf_init(&v[i]);
+	memset(&k, 0, sizeof(k));
+	rc = dtgen_host_open(&h, host, &copy, d);
+	if (rc < 0)
+		return rc;
+	rc = xlkeys_compute(&h, partial->data, partial->size, partial->name,
+			    &k, d);
+	if (rc >= 0)
+		rc = xlkeys_render(&k, &v[0], &v[1], &v[2], d);
+	if (rc >= 0) {
+		sets[n++] = (struct xlcfg_set){ "dtdev", v[0].data };
+		sets[n++] = (struct xlcfg_set){ "iomem", v[1].data };
+		sets[n++] = (struct xlcfg_set){ "irqs", v[2].data };
+	}
+	if (rc >= 0 && c->output) {
+		if (canonical(c->output, abs) < 0)
+			rc = vdt_error(d, VDT_ERR_IO, c->output, NULL, NULL,
+				       "its directory cannot be resolved to an absolute path for device_tree");
+		else
+			rc = xlcfg_quote(&v[3], abs, c->xl_config, d);
+		if (rc >= 0)
+			sets[n++] = (struct xlcfg_set){ "device_tree", v[3].data };
+	}
+	if (rc >= 0) {
+		rc = xl_viommu(c, &res->map, &v[4], &sets[n], d);
+		n += rc > 0;
+	}
+	if (rc >= 0)
+		rc = xlcfg_update(x->text.data ? x->text.data : "", x->text.len,
+				  &x->cfg, sets, n, out, d);
+	if (rc >= 0) {
+		o->path = c->xl_config;
+		o->data = out->data ? out->data : "";
+		o->len = out->len;
+	}
+	for (i = 0; i < 5; i++)
+		vbuf_free(&v[i]);
+	xlkeys_free(&k);
+	hostdt_close(&h);
+	free(copy);
+	return rc < 0 ? rc : 0;
+}
+
 static int run(const struct cli *c)
 {
 	struct dtgen_blob host = { 0 }, partial = { 0 };
@@ -1334,9 +1520,12 @@ static int run(const struct cli *c)
 	struct vbuf allow_text;
 	struct vdt_diag d;
 	struct vmap lock;
+	struct xl_state xl;
 	struct stat st;
 	int i, nouts = 0, rc = 0;
 
+	memset(&xl, 0, sizeof(xl));
+	vbuf_init(&xl.text);
 	vdt_diag_init(&d);
 	memset(&res, 0, sizeof(res));
 	memset(&lock, 0, sizeof(lock));
@@ -1345,6 +1534,8 @@ static int run(const struct cli *c)
 	vbuf_init(&allow_text);
 	rc = load_allow(c, &allow_text, &allow, &opts.nallow, &d);
 	opts.allow = allow;
+	if (rc >= 0 && c->xl_config)
+		rc = load_xl(c, &xl, &opts, &d);
 	/* The lock is read before anything is written: --map may name it.
 	 * A first build has none yet: a missing lock file is an empty lock. */
 	if (rc >= 0 && c->lock && strcmp(c->lock, "-") != 0 &&
@@ -1363,6 +1554,11 @@ static int run(const struct cli *c)
 	/* --check renders too: the writers' checks are checks. */
 	if (rc >= 0)
 		rc = render(c, &res, &labels, bufs, outs, &nouts, &d);
+	if (rc >= 0 && c->xl_config) {
+		rc = render_xl(c, &host, &partial, &res, &xl, &bufs[nouts],
+			       &outs[nouts], &d);
+		nouts += rc >= 0;
+	}
 	if (rc >= 0 && c->report)
 		print_report(report_stream(outs, nouts), &res.map);
 	if (rc >= 0 && c->verbose)
@@ -1378,6 +1574,9 @@ static int run(const struct cli *c)
 	vmap_free(&lock);
 	free(allow);
 	vbuf_free(&allow_text);
+	free(xl.dtdev);
+	xlcfg_free(&xl.cfg);
+	vbuf_free(&xl.text);
 	free((void *)host.data);
 	free((void *)partial.data);
 	fileio_labels_free(&labels);
@@ -1396,7 +1595,7 @@ static int run_system(const struct cli *c)
 		.dts = c->out_format && strcmp(c->out_format, "dts") == 0,
 		.guest_view = !c->guest_view ? 0 :
 			      strcmp(c->guest_view, "dts") == 0 ? 1 : 2,
-		.check = c->check, .force = c->force,
+		.check = c->check, .force = c->force, .fsync = c->fsync,
 		.max_input = c->max_input,
 	};
 	struct fileio_config fc = {
@@ -1491,7 +1690,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* The series' Xen builds the guest tree: libxl unless told. */
-	if (c.opts.abi == VDT_ABI_VSMMUV3_V3 &&
+	if ((c.opts.abi == VDT_ABI_VSMMUV3_V3 || c.xl_config) &&
 	    !(c.given & GIVEN(OPT_BUILDER)))
 		c.opts.builder = VDT_BUILDER_LIBXL;
 	rc = check_cli(&c);

@@ -36,6 +36,19 @@
 #define GIC_IRQ_FLAGS_ZEPHYR 0x2u	/* Zephyr's IRQ_TYPE_LEVEL */
 #define GIC_IRQ_PRIORITY_ZEPHYR 0xa0u	/* Zephyr's IRQ_DEFAULT_PRIORITY */
 
+/*
+ * The partial DT's xen,reg, <host-address size guest-address>, as Xen's
+ * dom0less builder reads it (xen/arch/arm/domain_build.c, 4.17): with the
+ * parent node's #address-cells and #size-cells, these where it has none
+ * (DT_ROOT_NODE_*_CELLS_DEFAULT; /passthrough is read with them too).
+ */
+#define XEN_PFDT_ADDR_CELLS 2
+#define XEN_PFDT_SIZE_CELLS 1
+
+/* xl's guest config (xl.cfg(5)): the vIOMMU key of the series. */
+#define XEN_XL_VIOMMU_KEY "viommu"
+#define XEN_XL_VIOMMU_SMMUV3 "smmuv3"
+
 /* An iommu-map or msi-map entry: <rid-base phandle base length>. */
 #define DT_ID_MAP_CELLS 4
 #define DT_ID_MAP_LEN (DT_ID_MAP_CELLS * 4)	/* bytes */

@@ -93,5 +93,46 @@ for ((n = 1; n <= total; n += step)); do
 	rm -rf "$d"
 done
 
+# The xl flow (issue 13): --xl-config updates an existing file, which is
+# replaced through a name beside it; a failing run leaves it byte for byte.
+xl=$root/tests/fixtures/xl
+cp "$xl/earlier.cfg" "$tmp/xl.cfg"
+xlrun() {
+	"$bin" --host "$xl/host.dts" --partial "$xl/one.dts" -o "$1/g.dtb" \
+		--xl-config "$tmp/xl.cfg"
+}
+mkdir "$tmp/xlcount"
+if ! VDT_COUNT_ALLOC=$tmp/xltotal xlrun "$tmp/xlcount" 2>"$tmp/err"; then
+	echo "allocfail: the --xl-config counting run failed: $(cat "$tmp/err")" >&2
+	exit 2
+fi
+xltotal=$(cat "$tmp/xltotal")
+echo "allocfail: --xl-config: $xltotal allocations"
+for ((n = 1; n <= xltotal; n += step)); do
+	d=$tmp/xl$n
+	mkdir "$d"
+	cp "$xl/earlier.cfg" "$tmp/xl.cfg"
+	VDT_FAIL_ALLOC=$n xlrun "$d" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	why=
+	if [[ $rc != 1 ]]; then
+		why="exit status $rc"
+	elif [[ $(wc -l <"$tmp/err") != 1 ]] || ! grep -q '^viommu-dtgen: error: ' "$tmp/err"; then
+		why="stderr is not one error line"
+	elif [[ -n $(ls -A "$d") ]]; then
+		why="output left: $(find "$d" -mindepth 1 -printf "%f ")"
+	elif ! cmp -s "$tmp/xl.cfg" "$xl/earlier.cfg"; then
+		why="the xl config changed"
+	fi
+	if [[ -n $why ]]; then
+		failed=$((failed + 1))
+		echo "FAIL: --xl-config allocation $n: $why"
+		head -n 12 "$tmp/err" | sed 's/^/    /'
+	else
+		passed=$((passed + 1))
+	fi
+	rm -rf "$d"
+done
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

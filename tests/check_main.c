@@ -12,12 +12,14 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		u64map_suite, vbuf_suite, diag_suite, blob_suite, fdt_out_suite,
 		allowlist_suite, idalloc_suite,
-		hostdt_query_suite, phandle_fix_suite, viommu_node_suite,
+		hostdt_query_suite, hostdt_addr_suite, hostdt_irq_suite,
+		phandle_fix_suite, viommu_node_suite,
 		map_read_suite,
 		map_write_suite, dtgen_suite, dtgen_xen_suite,
 		span_suite, dts_write_suite, api_suite, sha256_suite,
 		extract_suite,
 		system_suite, sysfile_suite, ibconfig_suite,
+		xlcfg_suite, xlkeys_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

@@ -696,8 +696,118 @@ cli_fsync() {
 	fi
 }
 
+# --xl-config (issue 13): the config updated in place, its mode and owner
+# kept; usage errors, a refused run and --check leave it byte for byte;
+# two runs give the same bytes; its dtdev is the allow list.
+cli_xl_config() {
+	local rc w x=$fixtures/xl cmd
+	local -a argv
+	if ! { cli_setup cli-xl-config; }; then
+		fail "dtc failed"
+		return
+	fi
+	w=$cli/w
+	cp "$x/comments.cfg" "$w/g.cfg" && chmod 0604 "$w/g.cfg" || return 1
+	if [[ $(id -u) == 0 ]]; then chown 65534:65534 "$w/g.cfg" || return 1; fi
+	for cmd in "--builder dom0less -o $w/g.dtb" "-o $w/g.dts" "-o -" \
+		"-o $w/g.dtb --xl-config $w/g.cfg" "--map $w/g.cfg" \
+		"-O dts -o $w/g.dtb"; do
+		read -r -a argv <<<"$cmd"
+		timeout "$tool_timeout" "$tool" --host "$x/host.dts" \
+			--partial "$x/guest.dts" --xl-config "$w/g.cfg" \
+			"${argv[@]}" >/dev/null 2>"$cli/err"
+		rc=$?
+		if ! { [[ $rc == 2 ]]; }; then
+			fail "'$cmd': expected exit 2, got $(describe_rc "$rc")"
+			return
+		fi
+	done
+	timeout "$tool_timeout" "$tool" --host "$x/host.dts" --partial "$x/guest.dts" \
+		--xl-config "$w/missing.cfg" -o "$w/g.dtb" 2>/dev/null
+	if ! { [[ $? == 2 ]]; }; then
+		fail "a missing --xl-config file is not a usage error"
+		return
+	fi
+	if ! { timeout "$tool_timeout" "$tool" --host "$x/host.dts" --partial "$x/guest.dts" \
+		--xl-config "$w/g.cfg" -o "$w/g.dtb" --check 2>/dev/null &&
+		cmp -s "$w/g.cfg" "$x/comments.cfg" && [[ ! -e $w/g.dtb ]]; }; then
+		fail "--check wrote something"
+		return
+	fi
+	# A refused run (a partial naming an IOMMU the host lacks) writes nothing.
+	timeout "$tool_timeout" "$tool" --host "$host_dtb" --partial "$x/guest.dts" \
+		--xl-config "$w/g.cfg" -o "$w/g.dtb" 2>"$cli/err"
+	rc=$?
+	if ! { [[ $rc == 1 ]] && cmp -s "$w/g.cfg" "$x/comments.cfg" && [[ ! -e $w/g.dtb ]]; }; then
+		fail "refused run: exit $(describe_rc "$rc"), config or DTB changed"
+		return
+	fi
+	# -o relative: device_tree names it by its absolute path (L6).
+	if ! { (cd "$w" && timeout "$tool_timeout" "$tool" --host "$x/host.dts" \
+		--partial "$x/guest.dts" --xl-config g.cfg -o g.dtb) 2>"$cli/err"; }; then
+		fail "--xl-config failed: $(first_line "$cli/err")"
+		return
+	fi
+	if ! { [[ $(stat -c %a "$w/g.cfg") == 604 ]]; }; then
+		fail "mode $(stat -c %a "$w/g.cfg"), not 604"
+		return
+	fi
+	if [[ $(id -u) == 0 && $(stat -c %u:%g "$w/g.cfg") != 65534:65534 ]]; then
+		fail "owner $(stat -c %u:%g "$w/g.cfg"), not 65534:65534"
+		return
+	fi
+	if ! { grep -qx 'iommu_devid_map = \[ "0x10@0x0,0x4f000000", "0x11@0x1,0x4f000000", "0x12@0x2,0x4f000000" \]' "$w/g.cfg" &&
+		grep -qx "device_tree = \"$(cd "$w" && pwd -P)/g.dtb\"" "$w/g.cfg" &&
+		grep -qx 'irqs = \[ 71, 72, 73, 82, 92, 102 \]' "$w/g.cfg"; }; then
+		fail "the config lacks a key: $(cat "$w/g.cfg")"
+		return
+	fi
+	cp "$w/g.cfg" "$w/first.cfg"
+	if ! { timeout "$tool_timeout" "$tool" --host "$x/host.dts" --partial "$x/guest.dts" \
+		--xl-config "$w/g.cfg" -o "$w/g.dtb" 2>/dev/null &&
+		cmp -s "$w/g.cfg" "$w/first.cfg"; }; then
+		fail "a second run changed the config"
+		return
+	fi
+	# The series: viommu = "smmuv3" and no iommu_devid_map written.
+	cp "$x/comments.cfg" "$w/s.cfg"
+	if ! { timeout "$tool_timeout" "$tool" --xen-abi vsmmuv3-v3 --host "$x/host.dts" \
+		--partial "$x/guest.dts" --xl-config "$w/s.cfg" 2>/dev/null &&
+		grep -qx 'viommu = "smmuv3"' "$w/s.cfg" &&
+		! grep -q 'iommu_devid_map\|device_tree' "$w/s.cfg"; }; then
+		fail "vsmmuv3-v3: $(cat "$w/s.cfg")"
+		return
+	fi
+	# Released Xen: no vIOMMU line.
+	cp "$x/comments.cfg" "$w/n.cfg"
+	if ! { timeout "$tool_timeout" "$tool" --xen-abi none --host "$x/host.dts" \
+		--partial "$x/guest.dts" --xl-config "$w/n.cfg" 2>/dev/null &&
+		grep -q '^dtdev = ' "$w/n.cfg" && ! grep -q '^viommu\|^iommu_devid_map' "$w/n.cfg"; }; then
+		fail "--xen-abi none: $(cat "$w/n.cfg")"
+		return
+	fi
+	# dtdev with --allow-path: a device must be on both.
+	cp "$x/earlier.cfg" "$w/a.cfg"
+	timeout "$tool_timeout" "$tool" --host "$x/host.dts" --partial "$x/guest.dts" \
+		--xl-config "$w/a.cfg" --allow-path /soc/multi@6800000 \
+		--allow-path /soc/odd@7000ff0 --allow-path /soc/noiommu@7200000 \
+		--check 2>"$cli/err"
+	if ! { [[ $? == 1 ]] && grep -q '/soc/moved@7100000 is not among' "$cli/err"; }; then
+		fail "--allow-path did not restrict beside dtdev: $(first_line "$cli/err")"
+		return
+	fi
+	timeout "$tool_timeout" "$tool" --host "$x/host.dts" --partial "$x/guest.dts" \
+		--xl-config "$x/deny.cfg" --allow-path /soc/multi@6800000 \
+		--allow-path /soc/odd@7000ff0 --allow-path /soc/moved@7100000 \
+		--allow-path /soc/noiommu@7200000 --check 2>"$cli/err"
+	rc=$?
+	if [[ $rc != 1 ]] || ! grep -q 'is not in the dtdev list of' "$cli/err"; then
+		fail "dtdev did not restrict beside --allow-path: $(first_line "$cli/err")"
+	fi
+}
+
 for name in cli-usage cli-all-or-nothing cli-check cli-stdio cli-no-dtc \
-	cli-dts-include cli-dts-labels cli-verify-map cli-fsync; do
+	cli-dts-include cli-dts-labels cli-verify-map cli-fsync cli-xl-config; do
 	# shellcheck disable=SC2053 # E2E_FILTER is a glob on purpose
 	[[ $name == $filter ]] || continue
 	why=

@@ -33,6 +33,8 @@ Suite *dtgen_xen_suite(void);
 Suite *dts_write_suite(void);
 Suite *extract_suite(void);
 Suite *fdt_out_suite(void);
+Suite *hostdt_addr_suite(void);
+Suite *hostdt_irq_suite(void);
 Suite *hostdt_query_suite(void);
 Suite *idalloc_suite(void);
 Suite *map_read_suite(void);
@@ -46,5 +48,7 @@ Suite *sha256_suite(void);
 Suite *u64map_suite(void);
 Suite *vbuf_suite(void);
 Suite *viommu_node_suite(void);
+Suite *xlcfg_suite(void);
+Suite *xlkeys_suite(void);
 
 #endif /* VIOMMU_DTGEN_TESTUTIL_H */
