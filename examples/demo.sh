@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # make demo: run viommu-dtgen on the bundled example, the three ways it is
 # used, and leave what it wrote in BUILD/demo/ (build/demo/ by default):
-#   xl      --builder libxl: the partial for xl.cfg's device_tree= (it
-#           names libxl's GIC, 0xfde8: examples/guest-xl.dts) and the
-#           2022 proposal's iommu_devid_map line for xl.cfg
+#   xl      --xl-config (--builder libxl): the partial for xl.cfg's
+#           device_tree= (it names libxl's GIC, 0xfde8:
+#           examples/guest-xl.dts), and the guest's xl config
+#           (examples/guest-xl.cfg) updated in place: dtdev, iomem, irqs,
+#           device_tree and the 2022 proposal's iommu_devid_map
 #   dom0less --builder dom0less: ImageBuilder's DOMU_PASSTHROUGH_DTB and a
 #           map for Xen
 #   Zephyr  (the default, --builder none): a guest tree built ahead of
@@ -19,9 +21,9 @@ tool=$build/viommu-dtgen
 
 echo "==> xl (libxl) <=="
 set -x
-"$tool" --builder libxl --host "$here/board.dts" \
-	--partial "$here/guest-xl.dts" -o "$out/xl-guest.dtb" \
-	--map "$out/xl-map.cfg" --report
+cp "$here/guest-xl.cfg" "$out/guest-xl.cfg"
+"$tool" --host "$here/board.dts" --partial "$here/guest-xl.dts" \
+	-o "$out/xl-guest.dtb" --xl-config "$out/guest-xl.cfg" --report
 set +x
 printf '\n==> dom0less (ImageBuilder) <==\n'
 set -x
@@ -35,7 +37,7 @@ set -x
 	-o "$out/guest.dts" --map "$out/viommu_map.h" \
 	--map "$out/guest-map.yaml" -d "$out/guest.d"
 set +x
-for f in xl-map.cfg domu0-map.yaml guest.dts viommu_map.h guest.d; do
+for f in guest-xl.cfg domu0-map.yaml guest.dts viommu_map.h guest.d; do
 	printf '\n==> %s <==\n' "$out/$f"
 	cat "$out/$f"
 done
