@@ -21,8 +21,9 @@
  *
  * dom0's view is recognised by a /hypervisor node compatible "xen,xen",
  * or, with @need_iommu, by a node marked "xen,passthrough" that has no
- * "iommus" in a tree without any IOMMU (no node has "#iommu-cells").  A blob libfdt does not
- * take is left to the pipeline's own checks (0).
+ * "iommus" in a tree without any IOMMU (no node has "#iommu-cells"), in
+ * one walk of the blob.  A blob blob_walk() refuses is left to the
+ * pipeline's own checks (0).
  *
  * returns:
  *	0, if the tree may be the board's
