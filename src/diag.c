@@ -131,6 +131,20 @@ int vdt_error(struct vdt_diag *d, int code, const char *file, const char *node,
 	return -code;
 }
 
+int vdt_verror_line(struct vdt_diag *d, int code, const char *file,
+		    unsigned long line, const char *prop, const char *fmt,
+		    va_list ap)
+{
+	char where[VDT_DIAG_FILE_LEN];
+
+	if (d->code == 0) {
+		d->code = -code;
+		snprintf(where, sizeof(where), "%s:%lu", file, line);
+		fill_note(&d->error, where, NULL, prop, fmt, ap);
+	}
+	return -code;
+}
+
 void vdt_hint(struct vdt_diag *d, const char *fmt, ...)
 {
 	va_list ap;

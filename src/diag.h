@@ -12,6 +12,7 @@
  * Warnings are collected in the same structure and never stop the run.
  */
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* The error codes, VDT_ERR_*, are the public header's. */
@@ -74,6 +75,17 @@ void vdt_diag_free(struct vdt_diag *d);
 int vdt_error(struct vdt_diag *d, int code, const char *file, const char *node,
 	      const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/**
+ * vdt_verror_line - vdt_error() for a place in a text file: the file part
+ * of the note is "@file:@line"
+ * @ap: the arguments of @fmt
+ * returns:
+ *	-@code
+ */
+int vdt_verror_line(struct vdt_diag *d, int code, const char *file,
+		    unsigned long line, const char *prop, const char *fmt,
+		    va_list ap) __attribute__((format(printf, 6, 0)));
 
 /**
  * vdt_hint - attach advice to the recorded error

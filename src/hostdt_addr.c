@@ -8,8 +8,7 @@
 #include "blob.h"
 #include "hostdt_addr.h"
 
-/* Read an address or size of @cells (<= 2) cells. */
-static uint64_t read_cells(const fdt32_t *p, int cells)
+uint64_t hostdt_read_cells(const fdt32_t *p, int cells)
 {
 	uint64_t v = 0;
 	int i;
@@ -76,9 +75,9 @@ static int translate_up(const struct hostdt *h, int bus, uint64_t *addr,
 				 "length %d is not a multiple of %d cells", len,
 				 entry);
 	for (i = 0; i < len / 4; i += entry) {
-		cb = read_cells(p + i, cac);
-		pb = read_cells(p + i + cac, pac);
-		size = read_cells(p + i + cac + pac, csc);
+		cb = hostdt_read_cells(p + i, cac);
+		pb = hostdt_read_cells(p + i + cac, pac);
+		size = hostdt_read_cells(p + i + cac + pac, csc);
 		if (*addr >= cb && *addr - cb < size) {
 			*addr = pb + (*addr - cb);
 			return 0;
@@ -134,8 +133,8 @@ int hostdt_reg(const struct hostdt *h, int node, struct hostdt_region **regs,
 		return vdt_error(d, VDT_ERR_NOMEM, NULL, NULL, NULL,
 				 "out of memory");
 	for (i = 0; i < n; i++, p += ac + sc) {
-		out[i].addr = read_cells(p, ac);
-		out[i].size = read_cells(p + ac, sc);
+		out[i].addr = hostdt_read_cells(p, ac);
+		out[i].size = hostdt_read_cells(p + ac, sc);
 		r = to_cpu(h, parent, &out[i].addr, d);
 		if (r < 0) {
 			free(out);
@@ -188,7 +187,7 @@ int hostdt_iommu_base(const struct hostdt *h, int iommu, uint64_t *base,
 					 MSG_PATH(h, iommu, npath), "ranges",
 					 "length %d is shorter than one entry of %d cells",
 					 len, cac + pac + csc);
-		addr = read_cells(p + cac, pac);
+		addr = hostdt_read_cells(p + cac, pac);
 		r = to_cpu(h, parent, &addr, d);
 		if (r < 0)
 			return r;

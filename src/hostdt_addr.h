@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libfdt.h>
+
 #include "diag.h"
 #include "hostdt_query.h"
 
@@ -20,6 +22,14 @@ struct hostdt_region {
 	uint64_t addr;
 	uint64_t size;
 };
+
+/**
+ * hostdt_read_cells - the number held in @cells (at most 2) big-endian
+ * cells at @p: an address or size of a "reg" or "ranges" entry
+ *
+ * returns: the number
+ */
+uint64_t hostdt_read_cells(const fdt32_t *p, int cells);
 
 /**
  * hostdt_reg - every entry of @node's "reg", translated to CPU physical

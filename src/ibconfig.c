@@ -38,14 +38,14 @@ static int err_line(struct ib *b, int line, const char *var,
 static int err_line(struct ib *b, int line, const char *var,
 		    const char *fmt, ...)
 {
-	char where[VDT_DIAG_FILE_LEN], msg[VDT_DIAG_MSG_LEN];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vdt_verror_line(b->d, VDT_ERR_INPUT, b->file,
+			     (unsigned long)line, var, fmt, ap);
 	va_end(ap);
-	snprintf(where, sizeof(where), "%s:%d", b->file, line);
-	return vdt_error(b->d, VDT_ERR_INPUT, where, NULL, var, "%s", msg);
+	return rc;
 }
 
 static int nomem(struct ib *b)

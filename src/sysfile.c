@@ -28,14 +28,14 @@ static int err_line(struct sf *f, size_t line, const char *key,
 static int err_line(struct sf *f, size_t line, const char *key,
 		    const char *fmt, ...)
 {
-	char where[VDT_DIAG_FILE_LEN], msg[VDT_DIAG_MSG_LEN];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vdt_verror_line(f->d, VDT_ERR_INPUT, f->file,
+			     (unsigned long)line, key, fmt, ap);
 	va_end(ap);
-	snprintf(where, sizeof(where), "%s:%zu", f->file, line);
-	return vdt_error(f->d, VDT_ERR_INPUT, where, NULL, key, "%s", msg);
+	return rc;
 }
 
 /* An error at the current event. */

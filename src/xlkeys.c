@@ -182,16 +182,6 @@ static int shared_pages(struct ctx *c, const struct hostdt_pages *pages,
 	return 0;
 }
 
-static uint64_t cells(const fdt32_t *p, int n)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		v = (v << 32) | fdt32_to_cpu(p[i]);
-	return v;
-}
-
 /*
  * L2: the guest page of host pages [first, +count): from the xen,reg
  * entry that covers them, else the same page.
@@ -216,9 +206,9 @@ static int guest_page(struct ctx *c, const struct dev *v, int index,
 				 "length %d is not a multiple of %d cells (address, size, guest address)",
 				 len, entry);
 	for (i = 0; i < len / 4; i += entry) {
-		m = cells(p + i, v->ac);
-		s = cells(p + i + v->ac, v->sc);
-		g = cells(p + i + v->ac + v->sc, v->ac);
+		m = hostdt_read_cells(p + i, v->ac);
+		s = hostdt_read_cells(p + i + v->ac, v->sc);
+		g = hostdt_read_cells(p + i + v->ac + v->sc, v->ac);
 		if (hi <= m || lo >= m + s)
 			continue;
 		if (lo < m || hi > m + s)
