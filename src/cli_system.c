@@ -410,7 +410,8 @@ static int ours(const char *path, size_t max)
 	if (fileio_read(path, path, max, &b, &d) >= 0) {
 		const char *p = b.data ? b.data : "";
 
-		ok = (b.len >= 4 && memcmp(b.data, "\xd0\x0d\xfe\xed", 4) == 0) ||
+		ok = (b.data && b.len >= 4 &&
+		      memcmp(b.data, "\xd0\x0d\xfe\xed", 4) == 0) ||
 		     strstr(p, "/dts-v1/;") != NULL ||
 		     strncmp(p, SYSTEM_MAP_HEADER, strlen(SYSTEM_MAP_HEADER)) == 0 ||
 		     strncmp(p, SYSTEM_IB_HEADER, strlen(SYSTEM_IB_HEADER)) == 0;
