@@ -401,7 +401,6 @@ out:
 static int ours(const char *path, size_t max)
 {
 	struct vdt_diag d;
-	struct vmap m;
 	struct vbuf b;
 	int ok = 0;
 
@@ -415,11 +414,7 @@ static int ours(const char *path, size_t max)
 		     strstr(p, "/dts-v1/;") != NULL ||
 		     strncmp(p, SYSTEM_MAP_HEADER, strlen(SYSTEM_MAP_HEADER)) == 0 ||
 		     strncmp(p, SYSTEM_IB_HEADER, strlen(SYSTEM_IB_HEADER)) == 0;
-		if (!ok) {
-			memset(&m, 0, sizeof(m));
-			ok = map_read(p, b.len, path, &m, &d) >= 0;
-			vmap_free(&m);
-		}
+		ok = ok || map_sniff(p, b.len);
 	}
 	vbuf_free(&b);
 	vdt_diag_free(&d);
@@ -451,7 +446,7 @@ static int check_targets(struct run *r, const struct outs *o)
 		if (!r->a->force && st.st_size > 0 &&
 		    !ours(o->v[i].path, r->a->max_input))
 			return vdt_error(r->d, VDT_ERR_USAGE, o->v[i].path, NULL,
-					 NULL, "exists and is no map or device tree this tool reads back; --force replaces it");
+					 NULL, "exists and is no map or device tree this tool writes; --force replaces it");
 	}
 	return 0;
 }

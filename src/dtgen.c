@@ -794,11 +794,16 @@ static int check_viommu_reg(struct run *r)
 static int check_viommu_name(struct run *r)
 {
 	char name[32], path[64];
-	int node;
+	int node, depth = 0;
 
+	/* The name has its unit address: an exact match is libfdt's too. */
 	viommu_node_name(&r->o->viommu, name, sizeof(name));
-	node = fdt_subnode_offset(r->pfdt, r->passthrough, name);
-	if (node >= 0 && node != r->viommu_node) {
+	for (node = blob_next_node(r->pfdt, r->passthrough, &depth);
+	     node >= 0 && depth > 0;
+	     node = blob_next_node(r->pfdt, node, &depth))
+		if (depth == 1 && strcmp(blob_node_name(r->pfdt, node), name) == 0)
+			break;
+	if (node >= 0 && depth > 0 && node != r->viommu_node) {
 		snprintf(path, sizeof(path), "/passthrough/%s", name);
 		vdt_error(r->d, VDT_ERR_CONFLICT, r->pfile, path, NULL,
 			  "the vIOMMU node's name is taken by a node that is not a vIOMMU node");

@@ -239,6 +239,10 @@ static int write_view(struct run *r, const struct view *v, uint32_t *vids,
 
 	rc = fdt_out_init(&out, hint);
 	if (rc >= 0)
+		rc = fdt_out_expect_names(&out, (const char *)r->pfdt +
+					  fdt_off_dt_strings(r->pfdt),
+					  fdt_size_dt_strings(r->pfdt));
+	if (rc >= 0)
 		rc = copy_tree(r, v, &out, vids);
 	if (rc >= 0)
 		rc = fdt_out_finish(&out, fdt_boot_cpuid_phys(r->pfdt), fdt,

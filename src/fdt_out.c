@@ -141,28 +141,61 @@ static int name_ends_with(const struct fdt_out *o, size_t i, const char *s,
 }
 
 /*
- * The name to take @s (@m bytes) from, as libfdt's search finds it: the
- * newest name that ends with @s; -VDT_ERR_NOTFOUND if none does.
+ * Tails are keyed by their bytes read from the end (FNV-1a over the
+ * reversed tail), so that one pass from a name's end keys every tail of
+ * it.  Only the tails that are names looked up (or named by
+ * fdt_out_expect_names()) are in o->tails: each with its newest holder,
+ * or NO_NAME while no stored name ends with it.
  */
-static int find_name(const struct fdt_out *o, const char *s, size_t m)
+#define NO_NAME INT32_MAX
+
+static uint64_t tail_key(const char *s, size_t m)
 {
-	int i = u64map_get(&o->tails, u64map_str_key(s, m));
+	uint64_t key = U64MAP_FNV_BASIS;
+
+	while (m--)
+		key = u64map_str_key_add(key, s + m, 1);
+	return key;
+}
+
+/* The newest name that ends with @s (@m bytes), by looking at them all. */
+static int scan_names(const struct fdt_out *o, const char *s, size_t m)
+{
 	size_t k;
 
-	if (i >= 0 && name_ends_with(o, (size_t)i, s, m))
-		return i;
-	if (i < 0)
-		return -VDT_ERR_NOTFOUND;
-	/* Two tails of one key (a 64-bit hash collision): search. */
 	for (k = o->nnames; k-- > 0;)
 		if (name_ends_with(o, k, s, m))
 			return (int)k;
-	return -VDT_ERR_NOTFOUND;
+	return NO_NAME;
+}
+
+/*
+ * The name to take @s (@m bytes) from, as libfdt's search finds it: the
+ * newest name that ends with @s; -VDT_ERR_NOTFOUND if none does.  A name
+ * not looked up before, and not expected, costs a scan of the names once;
+ * from then on its holder is kept up to date by add_name().
+ */
+static int find_name(struct fdt_out *o, const char *s, size_t m)
+{
+	uint64_t key = tail_key(s, m);
+	int i = u64map_get(&o->tails, key), r;
+
+	if (i < 0) {
+		i = scan_names(o, s, m);
+		r = u64map_put(&o->tails, key, i);
+		if (r < 0)
+			return r;
+	} else if (i != NO_NAME && !name_ends_with(o, (size_t)i, s, m)) {
+		/* Two tails of one key (a 64-bit hash collision). */
+		i = scan_names(o, s, m);
+	}
+	return i == NO_NAME ? -VDT_ERR_NOTFOUND : i;
 }
 
 /* Store @s (@m bytes) as a new name, the newest; its index in *@i. */
 static int add_name(struct fdt_out *o, const char *s, size_t m, int *i)
 {
+	uint64_t key = U64MAP_FNV_BASIS;
 	size_t cap, k;
 	int r;
 
@@ -173,10 +206,8 @@ static int add_name(struct fdt_out *o, const char *s, size_t m, int *i)
 			 sizeof(*o->sends));
 		o->names_cap = cap / sizeof(*o->sends);
 	}
-	if (r >= 0 && o->nnames > INT32_MAX - 1)
+	if (r >= 0 && o->nnames > INT32_MAX - 2)
 		r = -VDT_ERR_UNSUPPORTED;
-	if (r >= 0)
-		r = u64map_reserve(&o->tails, o->tails.n + m + 1);
 	if (r < 0)
 		return r;
 	memcpy(o->str + o->slen, s, m);
@@ -184,13 +215,37 @@ static int add_name(struct fdt_out *o, const char *s, size_t m, int *i)
 	o->slen += m + 1;
 	o->sends[o->nnames] = (uint32_t)o->slen;
 	*i = (int)o->nnames++;
-	/* Every tail of it, the empty one too, is now found here first. */
-	for (k = 0; k <= m; k++) {
-		r = u64map_put(&o->tails, u64map_str_key(s + k, m - k), *i);
-		if (r < 0)
-			return r;
+	/* Every tail of it that is a name looked up, the empty one and the
+	 * whole name too, is now found here first. */
+	for (k = m + 1; k-- > 0;) {
+		if (u64map_get(&o->tails, key) >= 0) {
+			r = u64map_put(&o->tails, key, *i);
+			if (r < 0)
+				return r;
+		}
+		if (k)
+			key = u64map_str_key_add(key, s + k - 1, 1);
 	}
 	return 0;
+}
+
+int fdt_out_expect_names(struct fdt_out *o, const char *names, size_t len)
+{
+	const char *p = names, *end = names + len, *nul;
+	size_t n = 0;
+	int r;
+
+	if (o->nnames)
+		return -VDT_ERR_UNSUPPORTED;
+	for (nul = p; nul < end && (nul = memchr(nul, '\0', (size_t)(end - nul)));
+	     nul++)
+		n++;
+	r = u64map_reserve(&o->tails, o->tails.n + n);
+	for (; r >= 0 && p < end && (nul = memchr(p, '\0', (size_t)(end - p)));
+	     p = nul + 1)
+		r = u64map_put(&o->tails, tail_key(p, (size_t)(nul - p)),
+			       NO_NAME);
+	return r < 0 ? r : 0;
 }
 
 int fdt_out_placeholder(struct fdt_out *o, const char *name, int len,

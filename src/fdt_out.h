@@ -36,7 +36,8 @@ struct fdt_out {
 	size_t nnames, names_cap;
 	uint32_t *fix;		/* where each property's name offset is */
 	size_t nfix, fix_cap;
-	struct u64map tails;	/* key of a tail -> newest name ending so */
+	struct u64map tails;	/* key of a tail looked up or expected ->
+				 * newest name ending so, or INT32_MAX */
 	size_t rsv_done;	/* where the structure starts, once the
 				 * reservations are finished; else 0 */
 };
@@ -51,6 +52,23 @@ struct fdt_out {
  *	-VDT_ERR_NOMEM
  */
 int fdt_out_init(struct fdt_out *o, size_t hint);
+
+/**
+ * fdt_out_expect_names - the names the properties will mostly have
+ * @names: NUL-terminated names, one after the other (a strings block;
+ *	bytes after the last NUL are ignored)
+ * @len: bytes at @names
+ *
+ * Optional, before the first property: the first use of a name neither
+ * expected nor used before costs a look at every stored name; that of an
+ * expected one does not.
+ *
+ * returns:
+ *	0, on success
+ *	-VDT_ERR_NOMEM
+ *	-VDT_ERR_UNSUPPORTED, after the first property
+ */
+int fdt_out_expect_names(struct fdt_out *o, const char *names, size_t len);
 
 /** fdt_out_free - release what @o holds (a finished blob is the caller's) */
 void fdt_out_free(struct fdt_out *o);

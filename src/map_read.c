@@ -873,6 +873,59 @@ static int is_bin(const void *data, size_t len)
 	return len >= 4 && memcmp(data, VMAP_BIN_MAGIC, n) == 0;
 }
 
+/*
+ * Past @key at *@p (< @end), quoted or not, and the colon after it: 1 and
+ * *@p moved on, or 0.
+ */
+static int skip_key(const char **p, const char *end, const char *key)
+{
+	const char *q = *p;
+	size_t n = strlen(key);
+	int quoted = q < end && *q == '"';
+
+	q += quoted;
+	if ((size_t)(end - q) < n + 1 + (size_t)quoted || memcmp(q, key, n) != 0)
+		return 0;
+	q += n;
+	if (quoted && *q++ != '"')
+		return 0;
+	if (q >= end || *q != ':')
+		return 0;
+	*p = q + 1;
+	return 1;
+}
+
+int map_sniff(const void *data, size_t len)
+{
+	const char *p = data, *end = p + len;
+	size_t i;
+
+	if (is_bin(data, len))
+		return 1;
+	if (p < end && *p == '{')
+		p++;
+	while (p < end && (*p == ' ' || *p == '\n'))
+		p++;
+	if (!skip_key(&p, end, top_keys[0]))
+		return 0;
+	while (p < end && *p == ' ')
+		p++;
+	if (p == end || *p < '0' || *p > '9')
+		return 0;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	if (p < end && *p == ',')
+		p++;
+	if (p == end || *p != '\n')
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\n'))
+		p++;
+	for (i = 1; i < sizeof(top_keys) / sizeof(top_keys[0]); i++)
+		if (skip_key(&p, end, top_keys[i]))
+			return 1;
+	return 0;
+}
+
 int map_read(const void *data, size_t len, const char *file, struct vmap *m,
 	     struct vdt_diag *d)
 {

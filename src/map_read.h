@@ -29,4 +29,14 @@
 int map_read(const void *data, size_t len, const char *file, struct vmap *m,
 	     struct vdt_diag *d);
 
+/**
+ * map_sniff - whether @data (@len bytes) begins as a map table this tool
+ * writes: the binary form's magic, or YAML or JSON whose first key is
+ * "version" (a number, on a line of its own) and whose second is another
+ * key of the table's top level; the rest is not read
+ *
+ * returns: 1 or 0
+ */
+int map_sniff(const void *data, size_t len);
+
 #endif /* VIOMMU_DTGEN_MAP_READ_H */

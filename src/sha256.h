@@ -13,4 +13,16 @@
  */
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 
+/**
+ * sha256_soft - sha256() without the CPU's SHA-256 instructions, for tests
+ */
+void sha256_soft(const void *data, size_t len, unsigned char out[SHA256_LEN]);
+
+/**
+ * sha256_hw - whether sha256() uses the CPU's SHA-256 instructions
+ *
+ * returns: 1 or 0
+ */
+int sha256_hw(void);
+
 #endif /* VIOMMU_DTGEN_SHA256_H */

@@ -4,10 +4,6 @@
 #include "diag.h"
 #include "u64map.h"
 
-/* FNV-1a's offset basis: the key of the empty string. */
-#define FNV_BASIS 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
 void u64map_init(struct u64map *m)
 {
 	m->slots = NULL;
@@ -107,18 +103,4 @@ int u64map_put(struct u64map *m, uint64_t key, int val)
 	m->slots[i].key = key;
 	m->slots[i].val = val;
 	return 0;
-}
-
-uint64_t u64map_str_key_add(uint64_t key, const char *more, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		key = (key ^ (uint8_t)more[i]) * FNV_PRIME;
-	return key;
-}
-
-uint64_t u64map_str_key(const char *s, size_t len)
-{
-	return u64map_str_key_add(FNV_BASIS, s, len);
 }

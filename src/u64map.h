@@ -62,17 +62,32 @@ int u64map_put(struct u64map *m, uint64_t key, int val);
  */
 int u64map_reserve(struct u64map *m, size_t n);
 
-/**
- * u64map_str_key - a 64-bit key for the @len bytes at @s (FNV-1a), for
- * maps indexed by string; equal keys do not prove equal strings
- */
-uint64_t u64map_str_key(const char *s, size_t len);
+/* FNV-1a's offset basis (the key of the empty string) and prime. */
+#define U64MAP_FNV_BASIS 0xcbf29ce484222325ULL
+#define U64MAP_FNV_PRIME 0x100000001b3ULL
 
 /**
  * u64map_str_key_add - the key of a string continued: the key of @s
  * followed by the @len bytes at @more is u64map_str_key_add(key of @s,
  * @more, @len)
  */
-uint64_t u64map_str_key_add(uint64_t key, const char *more, size_t len);
+static inline uint64_t u64map_str_key_add(uint64_t key, const char *more,
+					  size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		key = (key ^ (uint8_t)more[i]) * U64MAP_FNV_PRIME;
+	return key;
+}
+
+/**
+ * u64map_str_key - a 64-bit key for the @len bytes at @s (FNV-1a), for
+ * maps indexed by string; equal keys do not prove equal strings
+ */
+static inline uint64_t u64map_str_key(const char *s, size_t len)
+{
+	return u64map_str_key_add(U64MAP_FNV_BASIS, s, len);
+}
 
 #endif /* VIOMMU_DTGEN_U64MAP_H */

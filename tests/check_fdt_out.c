@@ -159,6 +159,60 @@ START_TEST(test_many_names)
 }
 END_TEST
 
+/*
+ * Random names of a few letters, so that many are tails of others, with
+ * none, every other and all of them expected (_i): the bytes libfdt makes.
+ */
+START_TEST(test_random_tails)
+{
+	enum { N = 3000, ROOM = 256 * 1024 };
+	static char names[N][8];
+	size_t want_size, got_size, elen = 0;
+	struct fdt_out o;
+	unsigned seed = 12345;
+	char *expect = malloc(N * 8);
+	void *want = malloc(ROOM), *got;
+	int i, k, len;
+
+	ck_assert_ptr_nonnull(expect);
+	ck_assert_ptr_nonnull(want);
+	for (i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		len = (int)((seed >> 16) % 7);
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			names[i][k] = (char)('a' + (seed >> 16) % 3);
+		}
+		names[i][len] = '\0';
+		if (_i == 2 || (_i == 1 && i % 2)) {
+			memcpy(expect + elen, names[i], (size_t)len + 1);
+			elen += (size_t)len + 1;
+		}
+	}
+	ck_assert_int_eq(fdt_create(want, ROOM), 0);
+	ck_assert_int_eq(fdt_finish_reservemap(want), 0);
+	ck_assert_int_eq(fdt_begin_node(want, ""), 0);
+	ck_assert_int_eq(fdt_out_init(&o, 0), 0);
+	ck_assert_int_eq(fdt_out_expect_names(&o, expect, elen), 0);
+	ck_assert_int_eq(fdt_out_finish_rsv(&o), 0);
+	ck_assert_int_eq(fdt_out_begin_node(&o, ""), 0);
+	for (i = 0; i < N; i++) {
+		ck_assert_int_eq(fdt_property_u32(want, names[i], 1), 0);
+		ck_assert_int_eq(fdt_out_property_u32(&o, names[i], 1), 0);
+	}
+	ck_assert_int_eq(fdt_end_node(want), 0);
+	ck_assert_int_eq(fdt_finish(want), 0);
+	ck_assert_int_eq(fdt_out_end_node(&o), 0);
+	ck_assert_int_eq(fdt_out_finish(&o, 0, &got, &got_size), 0);
+	want_size = fdt_totalsize(want);
+	ck_assert_uint_eq(got_size, want_size);
+	ck_assert_int_eq(memcmp(got, want, want_size), 0);
+	free(expect);
+	free(want);
+	free(got);
+}
+END_TEST
+
 /* A placeholder's value is written where the property is. */
 START_TEST(test_placeholder)
 {
@@ -173,6 +227,8 @@ START_TEST(test_placeholder)
 	ck_assert_int_eq(fdt_out_begin_node(&o, ""), 0);
 	ck_assert_int_eq(fdt_out_placeholder(&o, "iommus", 8, &val), 0);
 	memcpy(val, "\0\0\0\1\0\0\0\2", 8);
+	ck_assert_int_eq(fdt_out_expect_names(&o, "x", 2),
+			 -VDT_ERR_UNSUPPORTED);
 	ck_assert_int_eq(fdt_out_end_node(&o), 0);
 	ck_assert_int_eq(fdt_out_finish(&o, 0, &fdt, &size), 0);
 	ck_assert_int_eq(fdt_check_full(fdt, size), 0);
@@ -194,6 +250,7 @@ Suite *fdt_out_suite(void)
 	tcase_add_loop_test(tc, test_same_bytes, 0,
 			    2 * (int)(sizeof(scripts) / sizeof(scripts[0])));
 	tcase_add_test(tc, test_many_names);
+	tcase_add_loop_test(tc, test_random_tails, 0, 3);
 	tcase_add_test(tc, test_placeholder);
 	suite_add_tcase(s, tc);
 	return s;

@@ -488,6 +488,58 @@ START_TEST(test_bin_magic)
 }
 END_TEST
 
+/* map_sniff(): every form this tool writes, and what is not a map. */
+START_TEST(test_sniff_written)
+{
+	const struct trip *t = &trips[_i];
+	static const enum map_format fmts[] = {
+		MAP_FORMAT_YAML, MAP_FORMAT_JSON, MAP_FORMAT_BIN,
+	};
+	struct vbuf out;
+	struct vmap m;
+	int k;
+
+	read_ok(t->in, strlen(t->in), &m);
+	for (k = 0; k < N(fmts); k++) {
+		write_ok(&m, fmts[k], &out);
+		ck_assert_msg(map_sniff(out.data, out.len) == 1, "%s not sniffed",
+			      map_format_name(fmts[k]));
+		vbuf_free(&out);
+	}
+	vmap_free(&m);
+}
+END_TEST
+
+static const struct sniff_case {
+	const char *in;
+	int want;
+} sniffs[] = {
+	{ "version: 1\nentries: []\n", 1 },
+	{ "version: 1\npartial-sha256: 00\n", 1 },
+	{ "{\n  \"version\": 1,\n  \"entries\": []\n}\n", 1 },
+	{ "VIOMMAP", 1 },
+	{ "", 0 },
+	{ "version: 1\n", 0 },
+	{ "version: 2\nupdates:\n", 0 },		/* dependabot.yml */
+	{ "# mine\nversion: 1\nentries: []\n", 0 },
+	{ "version: '1'\nentries: []\n", 0 },
+	{ "version: 1 entries: []\n", 0 },
+	{ "versions: 1\nentries: []\n", 0 },
+	{ "version: 1\nentries2: []\n", 0 },
+	{ "{\"version\": 1, \"entries\": []}", 0 },
+	{ "name = \"guest\"\n", 0 },
+};
+
+START_TEST(test_sniff)
+{
+	const struct sniff_case *c = &sniffs[_i];
+
+	ck_assert_msg(map_sniff(c->in, strlen(c->in) + (c->in[0] == 'V')) ==
+			      c->want,
+		      "'%s': expected %d", c->in, c->want);
+}
+END_TEST
+
 Suite *map_read_suite(void)
 {
 	Suite *s = suite_create("map_read");
@@ -499,6 +551,8 @@ Suite *map_read_suite(void)
 	tcase_add_test(tc, test_series_map);
 	tcase_add_loop_test(tc, test_bad_bin, 0, N(bin_cases));
 	tcase_add_test(tc, test_bin_magic);
+	tcase_add_loop_test(tc, test_sniff_written, 0, N(trips));
+	tcase_add_loop_test(tc, test_sniff, 0, N(sniffs));
 	suite_add_tcase(s, tc);
 	return s;
 }
