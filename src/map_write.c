@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "map_write.h"
 
 struct wctx {
@@ -150,37 +148,33 @@ static uint64_t entry_base(const struct vmap *m, const struct vmap_entry *e)
 }
 
 /*
- * YAML through libyaml's emitter.  Emitting is sticky on failure: after the
- * first error every call is a no-op, and the writer checks once at the end.
+ * YAML, written directly: the bytes libyaml 0.2.5's emitter writes for the
+ * same document (no line width limit, Unicode allowed), as this writer
+ * once had it emit them: block mappings and sequences, a flow mapping for
+ * the viommu, each piommu and each device, an implicit document with no
+ * end marker.  Every value but a name is a plain scalar there; a name
+ * takes the style libyaml chooses for it (y_style()).  Writing is sticky on
+ * failure: after the first error every call is a no-op, and the writer
+ * checks once at the end.
  */
 struct yout {
-	yaml_emitter_t e;
-	int failed;
+	struct vbuf *out;
+	int r;
 };
 
-static int yaml_sink(void *data, unsigned char *buf, size_t size)
+/* The indentation libyaml gives the lines after a break in a name: that of
+ * a flow mapping's value (4 + 2) in a block mapping at 2. */
+#define Y_NAME_INDENT "      "
+
+static void y_put(struct yout *y, const void *s, size_t n)
 {
-	return vbuf_append(data, buf, size) == 0;
+	if (y->r == 0)
+		y->r = vbuf_append(y->out, s, n);
 }
 
-static void y_emit(struct yout *y, yaml_event_t *ev, int made)
+static void y_lit(struct yout *y, const char *s)
 {
-	if (y->failed) {
-		if (made)
-			yaml_event_delete(ev);
-		return;
-	}
-	if (!made || !yaml_emitter_emit(&y->e, ev))
-		y->failed = 1;
-}
-
-static void y_str(struct yout *y, const char *s)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
-			(yaml_char_t *)s, (int)strlen(s), 1, 1,
-			YAML_ANY_SCALAR_STYLE));
+	y_put(y, s, strlen(s));
 }
 
 /* @v in base @base (10 or 16, lower case) after @prefix, as printf's
@@ -191,14 +185,13 @@ static void y_num(struct yout *y, const char *prefix, uint64_t v,
 	char s[24], *p = s + sizeof(s);
 	size_t n = strlen(prefix);
 
-	*--p = '\0';
 	do {
 		*--p = "0123456789abcdef"[v % base];
 		v /= base;
 	} while (v);
 	p -= n;
 	memcpy(p, prefix, n);
-	y_str(y, p);
+	y_put(y, p, (size_t)(s + sizeof(s) - p));
 }
 
 static void y_hex(struct yout *y, uint64_t v)
@@ -211,51 +204,210 @@ static void y_dec(struct yout *y, uint64_t v)
 	y_num(y, "", v, 10);
 }
 
-static void y_map(struct yout *y, int flow)
+/* The code point at *@p, well-formed UTF-8 (utf8_ok()); *@p moves past it. */
+static uint32_t u8_next(const unsigned char **p)
 {
-	yaml_event_t ev;
+	const unsigned char *s = *p;
+	int n = s[0] < 0x80 ? 0 : s[0] < 0xe0 ? 1 : s[0] < 0xf0 ? 2 : 3, i;
+	uint32_t c = n ? s[0] & (0x3fu >> n) : s[0];
 
-	y_emit(y, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-			flow ? YAML_FLOW_MAPPING_STYLE :
-			       YAML_BLOCK_MAPPING_STYLE));
+	for (i = 1; i <= n; i++)
+		c = c << 6 | (s[i] & 0x3fu);
+	*p = s + n + 1;
+	return c;
 }
 
-static void y_map_end(struct yout *y)
+/* What libyaml writes unescaped: LF, printable ASCII, U+00A0..U+D7FF and
+ * U+E000..U+FFFD but U+FEFF.  No other control, no character above U+FFFF. */
+static int y_printable(uint32_t c)
 {
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_mapping_end_event_initialize(&ev));
+	return c == '\n' || (c >= 0x20 && c <= 0x7e) ||
+	       (c >= 0xa0 && c <= 0xd7ff) ||
+	       (c >= 0xe000 && c <= 0xfffd && c != 0xfeff);
 }
 
-static void y_seq(struct yout *y, int flow)
+/* A YAML 1.1 line break: CR, LF, NEL, LS or PS. */
+static int y_break(uint32_t c)
 {
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-			flow ? YAML_FLOW_SEQUENCE_STYLE :
-			       YAML_BLOCK_SEQUENCE_STYLE));
+	return c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 ||
+	       c == 0x2029;
 }
 
-static void y_seq_end(struct yout *y)
+/* A space, a tab, a line break, or the string's end (0). */
+static int y_blankz(uint32_t c)
 {
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_sequence_end_event_initialize(&ev));
+	return c == ' ' || c == '\t' || c == 0 || y_break(c);
 }
 
-static void yaml_viommu(struct yout *y, const struct vmap *m)
+/*
+ * Whether @c, after @prev and before @next (0: none), keeps a scalar in a
+ * flow mapping from being plain: a line break, a space first or last, an
+ * indicator first ('-' only before a blank), a flow indicator or ':'
+ * anywhere else, '#' after a blank.
+ */
+static int y_not_plain(uint32_t prev, uint32_t c, uint32_t next)
 {
-	y_str(y, "viommu");
-	y_map(y, 1);
-	y_str(y, "phandle");
-	y_hex(y, m->viommu.phandle);
-	y_str(y, "compatible");
-	y_str(y, "arm,smmu-v3");
-	y_str(y, "base");
-	y_hex(y, m->viommu.base);
-	y_str(y, "size");
-	y_hex(y, m->viommu.size);
-	y_map_end(y);
+	if (y_break(c) || (c == ' ' && (!prev || !next)))
+		return 1;
+	if (c >= 0x80)
+		return 0;
+	if (!prev)
+		return strchr("#,[]{}&*!|>'\"%@`?:", (int)c) ||
+		       (c == '-' && y_blankz(next));
+	return strchr(",?[]{}:", (int)c) || (c == '#' && y_blankz(prev));
+}
+
+enum y_style { Y_PLAIN, Y_SINGLE, Y_DOUBLE };
+
+/*
+ * The style libyaml 0.2.5 chooses for @s as a value in a flow mapping:
+ * double-quoted if @s holds a character it escapes (!y_printable()) or a
+ * space next to a line break; else single-quoted if @s is empty, starts
+ * with "---" or "..." or an indicator ("- " only with the blank), starts
+ * or ends with a space, or holds a line break, a flow indicator, ':' or
+ * " #"; else plain.  A plain scalar that reads as another type ("null",
+ * "0x10") stays plain.
+ */
+static enum y_style y_style(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int plain = strncmp(s, "---", 3) != 0 && strncmp(s, "...", 3) != 0;
+	uint32_t prev = 0, c, next;
+
+	if (!*p)
+		return Y_SINGLE;
+	for (c = u8_next(&p); c; prev = c, c = next) {
+		next = *p ? u8_next(&p) : 0;
+		if (!y_printable(c) ||
+		    (c == ' ' && (y_break(prev) || y_break(next))))
+			return Y_DOUBLE;
+		if (y_not_plain(prev, c, next))
+			plain = 0;
+	}
+	return plain ? Y_PLAIN : Y_SINGLE;
+}
+
+/*
+ * @s single-quoted, as libyaml writes it: a quote doubled, a line break
+ * kept (an LF doubled where it starts a run of breaks, as an LF alone
+ * would fold into a space) and the next line indented, also before the
+ * closing quote.  y_style() has left no space next to a break, no CR and
+ * no NEL.
+ */
+static void y_single(struct yout *y, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *run = p;
+	int brk = 0;
+	uint32_t c;
+
+	y_put(y, "'", 1);
+	while (*p) {
+		q = p;
+		c = u8_next(&p);
+		if (y_break(c)) {
+			y_put(y, run, (size_t)(q - run));
+			if (c == '\n' && !brk)
+				y_put(y, "\n", 1);
+			y_put(y, q, (size_t)(p - q));
+			run = p;
+			brk = 1;
+			continue;
+		}
+		if (brk)
+			y_lit(y, Y_NAME_INDENT);
+		brk = 0;
+		if (c == '\'') {
+			y_put(y, run, (size_t)(p - run));
+			run = q;	/* the quote again */
+		}
+	}
+	y_put(y, run, (size_t)(p - run));
+	if (brk)
+		y_lit(y, Y_NAME_INDENT);
+	y_put(y, "'", 1);
+}
+
+/* libyaml's short escapes; any other character it escapes is \xXX,
+ * \uXXXX or \UXXXXXXXX, in upper-case hex. */
+static const struct {
+	uint32_t c;
+	char e;
+} y_escapes[] = {
+	{ '\a', 'a' }, { '\b', 'b' }, { '\t', 't' }, { '\n', 'n' },
+	{ '\v', 'v' }, { '\f', 'f' }, { '\r', 'r' }, { 0x1b, 'e' },
+	{ '"', '"' }, { '\\', '\\' }, { 0x85, 'N' }, { 0x2028, 'L' },
+	{ 0x2029, 'P' },
+};
+
+/* @s double-quoted: what is not y_printable(), the breaks, '"' and '\\'
+ * escaped, all on one line. */
+static void y_double(struct yout *y, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *run = p;
+	char esc[10] = "\\";
+	size_t i, n;
+	uint32_t c;
+
+	y_put(y, "\"", 1);
+	while (*p) {
+		q = p;
+		c = u8_next(&p);
+		if (y_printable(c) && !y_break(c) && c != '"' && c != '\\')
+			continue;
+		y_put(y, run, (size_t)(q - run));
+		run = p;
+		for (i = 0; i < sizeof(y_escapes) / sizeof(y_escapes[0]) &&
+			    y_escapes[i].c != c; i++)
+			;
+		if (i < sizeof(y_escapes) / sizeof(y_escapes[0])) {
+			esc[1] = y_escapes[i].e;
+			n = 2;
+		} else {
+			n = c <= 0xff ? 2 : c <= 0xffff ? 4 : 8;
+			esc[1] = n == 2 ? 'x' : n == 4 ? 'u' : 'U';
+			for (i = 0; i < n; i++)
+				esc[2 + i] = "0123456789ABCDEF"
+					[c >> 4 * (n - 1 - i) & 0xf];
+			n += 2;
+		}
+		y_put(y, esc, n);
+	}
+	y_put(y, run, (size_t)(p - run));
+	y_put(y, "\"", 1);
+}
+
+/* A character of the usual DT path: [A-Za-z0-9/._+@#-]. */
+static int y_path_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '/' || ch == '.' ||
+	       ch == '_' || ch == '+' || ch == '@' || ch == '#' || ch == '-';
+}
+
+/* A name (a DT path) as a value in a flow mapping. */
+static void y_name(struct yout *y, const char *s)
+{
+	size_t n = 0;
+
+	/* The usual path is plain: '/', then none of what y_style() seeks
+	 * ('#' follows no blank here). */
+	while (y_path_char(s[n]))
+		n++;
+	if (s[0] == '/' && !s[n]) {
+		y_put(y, s, n);
+		return;
+	}
+	switch (y_style(s)) {
+	case Y_PLAIN:
+		y_lit(y, s);
+		break;
+	case Y_SINGLE:
+		y_single(y, s);
+		break;
+	case Y_DOUBLE:
+		y_double(y, s);
+		break;
+	}
 }
 
 static void yaml_entry(struct yout *y, const struct vmap *m,
@@ -263,102 +415,81 @@ static void yaml_entry(struct yout *y, const struct vmap *m,
 {
 	int i;
 
-	y_map(y, 0);
-	y_str(y, "vid");
+	y_lit(y, "- vid: ");
 	y_hex(y, e->vid);
-	y_str(y, "count");
+	y_lit(y, "\n  count: ");
 	y_dec(y, e->count);
-	y_str(y, "pid");
+	y_lit(y, "\n  pid: ");
 	y_hex(y, e->pid);
-	y_str(y, "mask");
+	y_lit(y, "\n  mask: ");
 	y_hex(y, e->mask);
 	if (e->iommu == VMAP_VPCI) {
-		y_str(y, "vpci");
-		y_str(y, "true");
-		y_map_end(y);
+		y_lit(y, "\n  vpci: true\n");
 		return;
 	}
-	y_str(y, "piommu");
-	y_map(y, 1);
+	y_lit(y, "\n  piommu: {");
 	if (!m->bare) {
-		y_str(y, "path");
-		y_str(y, m->iommus[e->iommu].path);
+		y_lit(y, "path: ");
+		y_name(y, m->iommus[e->iommu].path);
+		y_lit(y, ", ");
 	}
-	y_str(y, "base");
+	y_lit(y, "base: ");
 	y_hex(y, m->iommus[e->iommu].base);
-	y_map_end(y);
-	if (!m->bare) {
-		y_str(y, "devices");
-		y_seq(y, 0);
-		for (i = 0; i < e->ndevs; i++) {
-			y_map(y, 1);
-			y_str(y, "node");
-			y_str(y, m->devices[e->devs[i]].node);
-			y_str(y, "host");
-			y_str(y, m->devices[e->devs[i]].host);
-			y_map_end(y);
-		}
-		y_seq_end(y);
+	y_lit(y, "}\n");
+	if (m->bare)
+		return;
+	/* An empty block sequence is written as a flow one. */
+	y_lit(y, e->ndevs ? "  devices:\n" : "  devices: []\n");
+	for (i = 0; i < e->ndevs; i++) {
+		y_lit(y, "  - {node: ");
+		y_name(y, m->devices[e->devs[i]].node);
+		y_lit(y, ", host: ");
+		y_name(y, m->devices[e->devs[i]].host);
+		y_lit(y, "}\n");
 	}
-	y_map_end(y);
 }
 
 static int write_yaml(const struct vmap *m, const struct wctx *c,
 		      struct vbuf *out)
 {
-	struct yout y = { .failed = 0 };
+	struct yout y = { out, 0 };
 	char hex[2 * sizeof(m->partial_sha256) + 1];
-	yaml_event_t ev;
-	int i, rc = 0;
+	int i;
 
+	(void)c;
 	/* The usual size of an entry: the buffer grows once at most. */
-	if (vbuf_reserve(out, 256 + (size_t)m->nentries * 192) < 0 ||
-	    !yaml_emitter_initialize(&y.e))
-		return -VDT_ERR_NOMEM;
-	yaml_emitter_set_output(&y.e, yaml_sink, out);
-	yaml_emitter_set_width(&y.e, -1);
-	yaml_emitter_set_unicode(&y.e, 1);
-	y_emit(&y, &ev, yaml_stream_start_event_initialize(&ev,
-			YAML_UTF8_ENCODING));
-	y_emit(&y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL,
-			NULL, 1));
-	y_map(&y, 0);
-	y_str(&y, "version");
+	y.r = vbuf_reserve(out, 256 + (size_t)m->nentries * 192);
+	y_lit(&y, "version: ");
 	y_dec(&y, VMAP_VERSION);
-	if (m->xen_allocates) {
-		y_str(&y, "allocated-by");
-		y_str(&y, "xen");
-	}
+	y_lit(&y, "\n");
+	if (m->xen_allocates)
+		y_lit(&y, "allocated-by: xen\n");
 	if (m->has_partial_sha256) {
-		y_str(&y, "partial-sha256");
-		y_str(&y, sha_hex(m, hex));
+		y_lit(&y, "partial-sha256: ");
+		y_lit(&y, sha_hex(m, hex));
+		y_lit(&y, "\n");
 	}
 	if (!m->bare) {
-		yaml_viommu(&y, m);
-		y_str(&y, "policy");
-		y_str(&y, vmap_policy_name(m->policy));
-		y_str(&y, "vid-base");
+		/* ',' is a flow indicator: libyaml quotes the compatible. */
+		y_lit(&y, "viommu: {phandle: ");
+		y_hex(&y, m->viommu.phandle);
+		y_lit(&y, ", compatible: 'arm,smmu-v3', base: ");
+		y_hex(&y, m->viommu.base);
+		y_lit(&y, ", size: ");
+		y_hex(&y, m->viommu.size);
+		/* Both policy names are plain scalars. */
+		y_lit(&y, "}\npolicy: ");
+		y_lit(&y, vmap_policy_name(m->policy));
+		y_lit(&y, "\nvid-base: ");
 		y_hex(&y, m->vid_base);
-		y_str(&y, "vid-bits");
+		y_lit(&y, "\nvid-bits: ");
 		y_dec(&y, m->vid_bits);
+		y_lit(&y, "\n");
 	}
-	y_str(&y, "entries");
-	y_seq(&y, m->nentries == 0);
+	y_lit(&y, m->nentries ? "entries:\n" : "entries: []\n");
 	for (i = 0; i < m->nentries; i++)
 		yaml_entry(&y, m, &m->entries[i]);
-	y_seq_end(&y);
-	y_map_end(&y);
-	y_emit(&y, &ev, yaml_document_end_event_initialize(&ev, 1));
-	y_emit(&y, &ev, yaml_stream_end_event_initialize(&ev));
-	if (!y.failed && !yaml_emitter_flush(&y.e))
-		y.failed = 1;
-	if (y.failed)
-		rc = y.e.error == YAML_EMITTER_ERROR ?
-			     vdt_error(c->d, VDT_ERR_INPUT, c->file, NULL, NULL,
-				       "cannot write YAML: %s", y.e.problem) :
-			     -VDT_ERR_NOMEM;
-	yaml_emitter_delete(&y.e);
-	return rc;
+	return y.r;
 }
 
 /* Whether @s is well-formed UTF-8 (no overlong forms, surrogates or > U+10FFFF). */

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <yaml.h>
+
 #include "diag.h"
+#include "map_read.h"
 #include "map_write.h"
 #include "testutil.h"
 
@@ -755,6 +759,356 @@ START_TEST(test_prefix_system_headers)
 }
 END_TEST
 
+/*
+ * The oracle for the YAML form: the events the writer once fed libyaml's
+ * emitter (no line width limit, Unicode allowed), emitted by libyaml.  The
+ * writer must give the same bytes for every map.
+ */
+static void or_emit(yaml_emitter_t *e, yaml_event_t *ev, int made)
+{
+	ck_assert_msg(made, "cannot make a YAML event");
+	ck_assert_msg(yaml_emitter_emit(e, ev), "libyaml: %s",
+		      e->problem ? e->problem : "out of memory");
+}
+
+static void or_str(yaml_emitter_t *e, const char *s)
+{
+	yaml_event_t ev;
+
+	or_emit(e, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
+			(yaml_char_t *)s, (int)strlen(s), 1, 1,
+			YAML_ANY_SCALAR_STYLE));
+}
+
+static void or_num(yaml_emitter_t *e, const char *fmt, uint64_t v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), fmt, v);
+	or_str(e, s);
+}
+
+/* The start of a mapping (@map) or sequence, in flow style if @flow. */
+static void or_start(yaml_emitter_t *e, int map, int flow)
+{
+	yaml_event_t ev;
+
+	if (map)
+		or_emit(e, &ev, yaml_mapping_start_event_initialize(&ev, NULL,
+				NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE :
+						YAML_BLOCK_MAPPING_STYLE));
+	else
+		or_emit(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL,
+				NULL, 1, flow ? YAML_FLOW_SEQUENCE_STYLE :
+						YAML_BLOCK_SEQUENCE_STYLE));
+}
+
+static void or_end(yaml_emitter_t *e, int map)
+{
+	yaml_event_t ev;
+
+	or_emit(e, &ev, map ? yaml_mapping_end_event_initialize(&ev) :
+			      yaml_sequence_end_event_initialize(&ev));
+}
+
+static int or_sink(void *data, unsigned char *buf, size_t size)
+{
+	return vbuf_append(data, buf, size) == 0;
+}
+
+static void or_entry(yaml_emitter_t *e, const struct vmap *m,
+		     const struct vmap_entry *en)
+{
+	int i;
+
+	or_start(e, 1, 0);
+	or_str(e, "vid");
+	or_num(e, "0x%" PRIx64, en->vid);
+	or_str(e, "count");
+	or_num(e, "%" PRIu64, en->count);
+	or_str(e, "pid");
+	or_num(e, "0x%" PRIx64, en->pid);
+	or_str(e, "mask");
+	or_num(e, "0x%" PRIx64, en->mask);
+	if (en->iommu == VMAP_VPCI) {
+		or_str(e, "vpci");
+		or_str(e, "true");
+		or_end(e, 1);
+		return;
+	}
+	or_str(e, "piommu");
+	or_start(e, 1, 1);
+	if (!m->bare) {
+		or_str(e, "path");
+		or_str(e, m->iommus[en->iommu].path);
+	}
+	or_str(e, "base");
+	or_num(e, "0x%" PRIx64, m->iommus[en->iommu].base);
+	or_end(e, 1);
+	if (!m->bare) {
+		or_str(e, "devices");
+		or_start(e, 0, 0);
+		for (i = 0; i < en->ndevs; i++) {
+			or_start(e, 1, 1);
+			or_str(e, "node");
+			or_str(e, m->devices[en->devs[i]].node);
+			or_str(e, "host");
+			or_str(e, m->devices[en->devs[i]].host);
+			or_end(e, 1);
+		}
+		or_end(e, 0);
+	}
+	or_end(e, 1);
+}
+
+static void oracle_yaml(const struct vmap *m, struct vbuf *out)
+{
+	char hex[2 * sizeof(m->partial_sha256) + 1];
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	size_t k;
+	int i;
+
+	vbuf_init(out);
+	ck_assert(yaml_emitter_initialize(&e));
+	yaml_emitter_set_output(&e, or_sink, out);
+	yaml_emitter_set_width(&e, -1);
+	yaml_emitter_set_unicode(&e, 1);
+	or_emit(&e, &ev, yaml_stream_start_event_initialize(&ev,
+			YAML_UTF8_ENCODING));
+	or_emit(&e, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL,
+			NULL, 1));
+	or_start(&e, 1, 0);
+	or_str(&e, "version");
+	or_num(&e, "%" PRIu64, VMAP_VERSION);
+	if (m->xen_allocates) {
+		or_str(&e, "allocated-by");
+		or_str(&e, "xen");
+	}
+	if (m->has_partial_sha256) {
+		for (k = 0; k < sizeof(m->partial_sha256); k++)
+			snprintf(hex + 2 * k, 3, "%02x", m->partial_sha256[k]);
+		or_str(&e, "partial-sha256");
+		or_str(&e, hex);
+	}
+	if (!m->bare) {
+		or_str(&e, "viommu");
+		or_start(&e, 1, 1);
+		or_str(&e, "phandle");
+		or_num(&e, "0x%" PRIx64, m->viommu.phandle);
+		or_str(&e, "compatible");
+		or_str(&e, "arm,smmu-v3");
+		or_str(&e, "base");
+		or_num(&e, "0x%" PRIx64, m->viommu.base);
+		or_str(&e, "size");
+		or_num(&e, "0x%" PRIx64, m->viommu.size);
+		or_end(&e, 1);
+		or_str(&e, "policy");
+		or_str(&e, vmap_policy_name(m->policy));
+		or_str(&e, "vid-base");
+		or_num(&e, "0x%" PRIx64, m->vid_base);
+		or_str(&e, "vid-bits");
+		or_num(&e, "%" PRIu64, m->vid_bits);
+	}
+	or_str(&e, "entries");
+	or_start(&e, 0, m->nentries == 0);
+	for (i = 0; i < m->nentries; i++)
+		or_entry(&e, m, &m->entries[i]);
+	or_end(&e, 0);
+	or_end(&e, 1);
+	or_emit(&e, &ev, yaml_document_end_event_initialize(&ev, 1));
+	or_emit(&e, &ev, yaml_stream_end_event_initialize(&ev));
+	ck_assert(yaml_emitter_flush(&e));
+	yaml_emitter_delete(&e);
+}
+
+/* map_write's YAML form of @m is the oracle's, byte for byte. */
+static void same_as_oracle(const struct vmap *m, const char *what)
+{
+	struct vbuf got, want;
+	struct vdt_diag d;
+
+	render(m, MAP_FORMAT_YAML, "", &got, &d);
+	oracle_yaml(m, &want);
+	ck_assert_msg(got.len == want.len &&
+			      memcmp(got.data, want.data, got.len) == 0,
+		      "%s: got\n%.*s\nlibyaml writes\n%.*s", what,
+		      (int)got.len, got.data, (int)want.len, want.data);
+	vbuf_free(&got);
+	vbuf_free(&want);
+	vdt_diag_free(&d);
+}
+
+/* One entry on an IOMMU at path @s, for a device whose node and host are @s. */
+static void name_map(struct vmap *m, struct vmap_iommu *io,
+		     struct vmap_device *dev, const char *s)
+{
+	static int one[] = { 0 };
+	static struct vmap_entry e = { 0x5, 1, 0x6, 0, 0, one, 1 };
+
+	small_map(m);
+	io->path = (char *)s;
+	io->base = 0xe6740000;
+	dev->node = (char *)s;
+	dev->host = (char *)s;
+	m->iommus = io;
+	m->niommus = 1;
+	m->devices = dev;
+	m->ndevices = 1;
+	m->entries = &e;
+	m->nentries = 1;
+}
+
+#define LONG_NAME_10 "/abcdefgh@"
+#define LONG_NAME_100                                                     \
+	LONG_NAME_10 LONG_NAME_10 LONG_NAME_10 LONG_NAME_10 LONG_NAME_10  \
+	LONG_NAME_10 LONG_NAME_10 LONG_NAME_10 LONG_NAME_10 LONG_NAME_10
+
+/*
+ * Names that need libyaml's quoting rules, each written as it is and after
+ * a '/' (as a DT path, which map_read also takes back).
+ */
+static const char *const yaml_names[] = {
+	"", " ", "/soc/iommu@e6740000", "/soc/a@1,2", "/p/eth_0+x.y-z@1",
+	"/soc/pcie@0/dev#1", "/a,b", "/a b", "/a  b", "/a: b", "/a:b",
+	"/a:", "/a #b", "/a#b", "#x", "-x", "- x", "-", "--", "---", "--- x",
+	"---x", "...", "....", "..x", "? x", "?x", "?", ":x", ": x", "@x",
+	"`x", "&x", "*x", "!x", "|x", ">x", "%x", "[x", "]x", "{x", "}x",
+	",x", "'", "\"", "x'y", "''", "/a'b\nc'd", "/a\"b", "/a\\b", "/a]",
+	"/{", "/a}", "/a[0]", " /a", "/a ", "/a\t", "\t/a", "~", "null",
+	"true", "0x10", "1e3", "=", "<<",
+	LONG_NAME_100 LONG_NAME_100 LONG_NAME_100,
+	"/\xc3\xbc", "/\t", "/\x01", "/\x7f", "/\x1b", "/\a\b\v\f", "/a\rb",
+	"/a\nb", "/a\n\nb", "\n/a", "/a\n", "/a\n\n", "/a \nb", "/a\n b",
+	"/a\r\nb", "/\xc2\x85", "/\xc2\x80", "/\xc2\x9f", "/\xc2\xa0",
+	"/\xc3\xbf", "/\xc4\x80", "/\xe2\x80\xa8", "/a\xe2\x80\xa8" "b",
+	"/a\xe2\x80\xa9" "b", "/a\n\xe2\x80\xa8" "b", "/a\xe2\x80\xa8\nb",
+	"/a\xe2\x80\xa8 b", "\xe2\x80\xa8", "/\xef\xbb\xbf", "\xef\xbb\xbf/",
+	"/\xed\x9f\xbf", "/\xee\x80\x80", "/\xef\xbf\xbd", "/\xef\xbf\xbe",
+	"/\xef\xbf\xbf", "/\xf0\x9f\x98\x80", "/\xf4\x8f\xbf\xbf",
+	"/\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88",
+};
+
+START_TEST(test_yaml_names_oracle)
+{
+	const char *s = yaml_names[_i / 2];
+	struct vmap_iommu io;
+	struct vmap_device dev;
+	struct vdt_diag d;
+	struct vbuf out;
+	struct vmap m, back;
+	char *name;
+
+	name = malloc(strlen(s) + 2);
+	ck_assert_ptr_nonnull(name);
+	snprintf(name, strlen(s) + 2, "%s%s", _i % 2 ? "/" : "", s);
+	name_map(&m, &io, &dev, name);
+	same_as_oracle(&m, name);
+	if (name[0] == '/') {
+		/* map_read takes absolute paths only: a round trip. */
+		render(&m, MAP_FORMAT_YAML, "", &out, &d);
+		ck_assert_msg(map_read(out.data, out.len, "m.yaml", &back,
+				       &d) == 0,
+			      "%s: %s", out.data, d.error.text);
+		ck_assert_int_eq(back.niommus, 1);
+		ck_assert_int_eq(back.ndevices, 1);
+		ck_assert_str_eq(back.iommus[0].path, name);
+		ck_assert_str_eq(back.devices[0].node, name);
+		ck_assert_str_eq(back.devices[0].host, name);
+		vmap_free(&back);
+		vbuf_free(&out);
+		vdt_diag_free(&d);
+	}
+	free(name);
+}
+END_TEST
+
+/*
+ * Every ASCII character but NUL and a choice of others, in the places the
+ * rules tell apart: alone, first, last, between letters, after and before a
+ * space, after a break.
+ */
+START_TEST(test_yaml_chars_oracle)
+{
+	static const char *const forms[] = {
+		"%s", "%sx", "/x%s", "/x%sy", "/x %s", "/x%s y", "/x\n%s",
+		"%s ", " %s", "%s\n", "%s%s", "%s%s%s",
+	};
+	static const uint32_t others[] = {
+		0x80, 0x85, 0x9f, 0xa0, 0xff, 0x100, 0x7ff, 0x800, 0x2027,
+		0x2028, 0x2029, 0xd7ff, 0xe000, 0xfeff, 0xfffd, 0xfffe,
+		0xffff, 0x10000, 0x10ffff,
+	};
+	struct vmap_iommu io;
+	struct vmap_device dev;
+	char ch[5], name[32];
+	struct vmap m;
+	uint32_t c;
+	size_t f;
+	int k;
+
+	for (k = 1; k < 0x80 + N(others); k++) {
+		c = k < 0x80 ? (uint32_t)k : others[k - 0x80];
+		memset(ch, 0, sizeof(ch));
+		if (c < 0x80) {
+			ch[0] = (char)c;
+		} else if (c < 0x800) {
+			ch[0] = (char)(0xc0 | c >> 6);
+			ch[1] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			ch[0] = (char)(0xe0 | c >> 12);
+			ch[1] = (char)(0x80 | (c >> 6 & 0x3f));
+			ch[2] = (char)(0x80 | (c & 0x3f));
+		} else {
+			ch[0] = (char)(0xf0 | c >> 18);
+			ch[1] = (char)(0x80 | (c >> 12 & 0x3f));
+			ch[2] = (char)(0x80 | (c >> 6 & 0x3f));
+			ch[3] = (char)(0x80 | (c & 0x3f));
+		}
+		for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+			snprintf(name, sizeof(name), forms[f], ch, ch, ch);
+			name_map(&m, &io, &dev, name);
+			same_as_oracle(&m, name);
+		}
+	}
+}
+END_TEST
+
+/* Whole maps: full, bare, Xen's with the vPCI entry and a SHA-256, empty,
+ * and an entry without devices (an empty block sequence). */
+START_TEST(test_yaml_maps_oracle)
+{
+	static int none[1];
+	struct vmap_entry e[3];
+	struct vmap m;
+	size_t k;
+
+	small_map(&m);
+	same_as_oracle(&m, "small");
+	m.bare = 1;
+	same_as_oracle(&m, "bare");
+	series_map(&m);
+	m.has_partial_sha256 = 1;
+	for (k = 0; k < sizeof(m.partial_sha256); k++)
+		m.partial_sha256[k] = (unsigned char)(k * 37 + 5);
+	same_as_oracle(&m, "series");
+	m.bare = 1;
+	same_as_oracle(&m, "series, bare");
+	m.nentries = 0;
+	same_as_oracle(&m, "empty, bare");
+	small_map(&m);
+	m.nentries = 0;
+	m.policy = VDT_POLICY_IDENTITY;
+	same_as_oracle(&m, "empty");
+	small_map(&m);
+	memcpy(e, entries, sizeof(e));
+	e[1].devs = none;
+	e[1].ndevs = 0;
+	m.entries = e;
+	same_as_oracle(&m, "no devices");
+}
+END_TEST
+
 Suite *map_write_suite(void)
 {
 	Suite *s = suite_create("map_write");
@@ -772,6 +1126,9 @@ Suite *map_write_suite(void)
 	tcase_add_loop_test(tc, test_names_safe, 0, N(name_outs));
 	tcase_add_test(tc, test_yaml_bad_utf8);
 	tcase_add_test(tc, test_appends);
+	tcase_add_loop_test(tc, test_yaml_names_oracle, 0, 2 * N(yaml_names));
+	tcase_add_test(tc, test_yaml_chars_oracle);
+	tcase_add_test(tc, test_yaml_maps_oracle);
 	tcase_add_loop_test(tc, test_format_by_name, 0, N(name_cases));
 	tcase_add_loop_test(tc, test_format_by_path, 0, N(path_cases));
 	tcase_add_test(tc, test_format_names);
