@@ -63,15 +63,24 @@ static int visit_prop(void *ctx, const char *name, const void *val, int len)
 {
 	struct dom0_walk *w = ctx;
 
-	if (strcmp(name, "#iommu-cells") == 0)
-		w->iommu = 1;
-	else if (strcmp(name, "xen,passthrough") == 0)
-		w->cur_passthrough = 1;
-	else if (strcmp(name, "iommus") == 0)
-		w->cur_iommus = 1;
-	else if (w->cur_hypervisor && strcmp(name, "compatible") == 0 &&
-		 has_string(val, len, "xen,xen"))
-		w->xen = 1;
+	/* By the first letter: most names are none of the four. */
+	switch (name[0]) {
+	case '#':
+		w->iommu |= strcmp(name, "#iommu-cells") == 0;
+		break;
+	case 'x':
+		w->cur_passthrough |= strcmp(name, "xen,passthrough") == 0;
+		break;
+	case 'i':
+		w->cur_iommus |= strcmp(name, "iommus") == 0;
+		break;
+	case 'c':
+		w->xen |= w->cur_hypervisor && strcmp(name, "compatible") == 0 &&
+			  has_string(val, len, "xen,xen");
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@ int main(void)
 		u64map_suite, vbuf_suite, diag_suite, blob_suite, fdt_out_suite,
 		allowlist_suite, idalloc_suite,
 		hostdt_query_suite, hostdt_addr_suite, hostdt_irq_suite,
+		hostdt_dom0_suite,
 		phandle_fix_suite, viommu_node_suite,
 		map_read_suite,
 		map_write_suite, dtgen_suite, dtgen_xen_suite,

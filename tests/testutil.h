@@ -33,6 +33,7 @@ Suite *dtgen_xen_suite(void);
 Suite *dts_write_suite(void);
 Suite *extract_suite(void);
 Suite *fdt_out_suite(void);
+Suite *hostdt_dom0_suite(void);
 Suite *hostdt_addr_suite(void);
 Suite *hostdt_irq_suite(void);
 Suite *hostdt_query_suite(void);
