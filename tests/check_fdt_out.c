@@ -123,23 +123,48 @@ START_TEST(test_same_bytes)
 }
 END_TEST
 
-/* Many names, each new: each is stored once, where libfdt stores it. */
-START_TEST(test_many_names)
+/* A blob of @room bytes begun by libfdt (returned) and @o begun the same
+ * way: no reservations, the root node open. */
+static void *begin_same(int room, struct fdt_out *o)
 {
-	size_t want_size, got_size;
-	struct fdt_out o;
-	char name[32];
-	void *want, *got;
-	int i, n = 600, room = 64 * 1024;
+	void *want = malloc((size_t)room);
 
-	want = malloc((size_t)room);
 	ck_assert_ptr_nonnull(want);
 	ck_assert_int_eq(fdt_create(want, room), 0);
 	ck_assert_int_eq(fdt_finish_reservemap(want), 0);
 	ck_assert_int_eq(fdt_begin_node(want, ""), 0);
-	ck_assert_int_eq(fdt_out_init(&o, 0), 0);
-	ck_assert_int_eq(fdt_out_finish_rsv(&o), 0);
-	ck_assert_int_eq(fdt_out_begin_node(&o, ""), 0);
+	ck_assert_int_eq(fdt_out_init(o, 0), 0);
+	ck_assert_int_eq(fdt_out_finish_rsv(o), 0);
+	ck_assert_int_eq(fdt_out_begin_node(o, ""), 0);
+	return want;
+}
+
+/* End the root node in @want (libfdt) and @o, finish both: the same bytes.
+ * Frees @want. */
+static void end_same(void *want, struct fdt_out *o)
+{
+	size_t want_size, got_size;
+	void *got;
+
+	ck_assert_int_eq(fdt_end_node(want), 0);
+	ck_assert_int_eq(fdt_finish(want), 0);
+	ck_assert_int_eq(fdt_out_end_node(o), 0);
+	ck_assert_int_eq(fdt_out_finish(o, 0, &got, &got_size), 0);
+	want_size = fdt_totalsize(want);
+	ck_assert_uint_eq(got_size, want_size);
+	ck_assert_int_eq(memcmp(got, want, want_size), 0);
+	free(want);
+	free(got);
+}
+
+/* Many names, each new: each is stored once, where libfdt stores it. */
+START_TEST(test_many_names)
+{
+	struct fdt_out o;
+	char name[32];
+	void *want = begin_same(64 * 1024, &o);
+	int i, n = 600;
+
 	for (i = 0; i < 2 * n; i++) {
 		/* Names, then tails of them, then the names again. */
 		snprintf(name, sizeof(name), "%sserial%d",
@@ -147,15 +172,7 @@ START_TEST(test_many_names)
 		ck_assert_int_eq(fdt_property_string(want, name, "v"), 0);
 		ck_assert_int_eq(fdt_out_property_string(&o, name, "v"), 0);
 	}
-	ck_assert_int_eq(fdt_end_node(want), 0);
-	ck_assert_int_eq(fdt_finish(want), 0);
-	ck_assert_int_eq(fdt_out_end_node(&o), 0);
-	ck_assert_int_eq(fdt_out_finish(&o, 0, &got, &got_size), 0);
-	want_size = fdt_totalsize(want);
-	ck_assert_uint_eq(got_size, want_size);
-	ck_assert_int_eq(memcmp(got, want, want_size), 0);
-	free(want);
-	free(got);
+	end_same(want, &o);
 }
 END_TEST
 
@@ -167,15 +184,14 @@ START_TEST(test_random_tails)
 {
 	enum { N = 3000, ROOM = 256 * 1024 };
 	static char names[N][8];
-	size_t want_size, got_size, elen = 0;
+	size_t elen = 0;
 	struct fdt_out o;
 	unsigned seed = 12345;
 	char *expect = malloc(N * 8);
-	void *want = malloc(ROOM), *got;
+	void *want = begin_same(ROOM, &o);
 	int i, k, len;
 
 	ck_assert_ptr_nonnull(expect);
-	ck_assert_ptr_nonnull(want);
 	for (i = 0; i < N; i++) {
 		seed = seed * 1103515245u + 12345u;
 		len = (int)((seed >> 16) % 7);
@@ -189,27 +205,13 @@ START_TEST(test_random_tails)
 			elen += (size_t)len + 1;
 		}
 	}
-	ck_assert_int_eq(fdt_create(want, ROOM), 0);
-	ck_assert_int_eq(fdt_finish_reservemap(want), 0);
-	ck_assert_int_eq(fdt_begin_node(want, ""), 0);
-	ck_assert_int_eq(fdt_out_init(&o, 0), 0);
 	ck_assert_int_eq(fdt_out_expect_names(&o, expect, elen), 0);
-	ck_assert_int_eq(fdt_out_finish_rsv(&o), 0);
-	ck_assert_int_eq(fdt_out_begin_node(&o, ""), 0);
 	for (i = 0; i < N; i++) {
 		ck_assert_int_eq(fdt_property_u32(want, names[i], 1), 0);
 		ck_assert_int_eq(fdt_out_property_u32(&o, names[i], 1), 0);
 	}
-	ck_assert_int_eq(fdt_end_node(want), 0);
-	ck_assert_int_eq(fdt_finish(want), 0);
-	ck_assert_int_eq(fdt_out_end_node(&o), 0);
-	ck_assert_int_eq(fdt_out_finish(&o, 0, &got, &got_size), 0);
-	want_size = fdt_totalsize(want);
-	ck_assert_uint_eq(got_size, want_size);
-	ck_assert_int_eq(memcmp(got, want, want_size), 0);
+	end_same(want, &o);
 	free(expect);
-	free(want);
-	free(got);
 }
 END_TEST
 
