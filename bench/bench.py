@@ -350,10 +350,13 @@ def mkpartial_dtb(mkpartial, host, out):
     return r.stdout.count("xen,path") if dtc_compile(out + ".dts", out) else None
 
 
-def tool_cmd(host, partial, extra=()):
+def tool_cmd(host, partial, extra=(), tag="out"):
+    """The tool's command, its outputs TAG.dtb and TAG.yaml: commands of
+    one case that write outputs need a tag each, or a run would replace
+    (and pay for removing) another command's larger outputs."""
     argv = [TOOL, "--host", host, "--partial", partial,
-            "-o", os.path.join(WORK, "out.dtb"),
-            "--map", os.path.join(WORK, "map.yaml"), "-q", *extra]
+            "-o", os.path.join(WORK, tag + ".dtb"),
+            "--map", os.path.join(WORK, tag + ".yaml"), "-q", *extra]
     big = max(os.path.getsize(host), os.path.getsize(partial))
     if big > MAX_INPUT:
         argv += ["--max-input-size", str(big)]
@@ -625,9 +628,9 @@ def measure(build, dtbs, mkpartial):
     def floor(part):
         return [FDTGET, part, "/passthrough", "compatible"]
 
-    cmds = {"none": tool_cmd(typ_host, typ_part),
-            "aliases": tool_cmd(typ_host, al),
-            "memreserve": tool_cmd(typ_host, mr),
+    cmds = {"none": tool_cmd(typ_host, typ_part, tag="none"),
+            "aliases": tool_cmd(typ_host, al, tag="aliases"),
+            "memreserve": tool_cmd(typ_host, mr, tag="memreserve"),
             "f-none": floor(typ_part), "f-aliases": floor(al),
             "f-memreserve": floor(mr)}
     # The issue's case: a large partial, with and without 16384 aliases.
@@ -636,8 +639,8 @@ def measure(build, dtbs, mkpartial):
     s_al = os.path.join(WORK, f"synthetic{ALIAS_BASE}.al.dtb")
     if os.path.isfile(s_part):
         with_aliases(s_part, s_al, 16384)
-        cmds["s-none"] = tool_cmd(s_host, s_part)
-        cmds["s-aliases"] = tool_cmd(s_host, s_al)
+        cmds["s-none"] = tool_cmd(s_host, s_part, tag="s-none")
+        cmds["s-aliases"] = tool_cmd(s_host, s_al, tag="s-aliases")
         cmds["f-s-none"] = floor(s_part)
         cmds["f-s-aliases"] = floor(s_al)
     big = Case("large partials", cmds, rss=("aliases", "memreserve"))
@@ -689,8 +692,9 @@ def measure(build, dtbs, mkpartial):
     out += ["## --fsync", ""]
     r = run_quiet([TOOL, "--help"])
     if "--fsync" in r.stdout + r.stderr:
-        c = Case("fsync", {"default": tool_cmd(typ_host, typ_part),
-                           "fsync": tool_cmd(typ_host, typ_part, ["--fsync"])},
+        c = Case("fsync", {"default": tool_cmd(typ_host, typ_part, tag="default"),
+                           "fsync": tool_cmd(typ_host, typ_part, ["--fsync"],
+                                             tag="fsync")},
                  rss=())
         out.append(f"Typical guest with `--fsync`: {ms(c.wall('fsync'))} ms, "
                    f"against {ms(c.wall('default'))} ms without (ratio "
