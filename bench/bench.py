@@ -757,7 +757,8 @@ def main():
         "run over the files of the run before (a rename over an existing",
         "file, which on ext4 starts its writeback).",
         "Absolute times depend on the machine and its load.  A figure that",
-        "misses its target is marked **MISSED**.", ""]
+        "misses its target is marked **MISSED**; `bench/PROFILES.md` "
+        "says where the time of each such case goes.", ""]
     text = "\n".join(head + [n + "\n" for n in notes] + body) + "\n"
     with open(os.path.join(TOP, "bench", "RESULTS.md"), "w") as f:
         f.write(text)
