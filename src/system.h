@@ -77,14 +77,14 @@ struct system_use {
 /**
  * system_partial_paths - the host paths a partial DT passes through: the
  * "xen,path" of every node below /passthrough, in document order
- * @fdt, @size: the partial tree (checked with fdt_check_full())
+ * @fdt, @size: the partial tree, untrusted (checked with blob_check())
  * @file: its name, for messages
  * @paths, @n: an array of *@n paths, grown with realloc(); they point
  *	into @fdt; the caller frees *@paths, after an error too
  *
  * returns:
  *	the number of paths added (>= 0)
- *	-VDT_ERR_BADDT, for a blob libfdt rejects or a "xen,path" that is
+ *	-VDT_ERR_BADDT, for a blob blob_check() refuses or a "xen,path" that is
  *		no string
  *	-VDT_ERR_NOMEM
  */

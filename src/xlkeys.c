@@ -11,6 +11,7 @@
 
 #include <libfdt.h>
 
+#include "blob.h"
 #include "hostdt_addr.h"
 #include "hostdt_irq.h"
 #include "xen_abi.h"
@@ -456,11 +457,10 @@ int xlkeys_compute(const struct hostdt *h, const void *partial, size_t psize,
 
 	memset(k, 0, sizeof(*k));
 	memset(&pages, 0, sizeof(pages));
-	rc = fdt_check_full(partial, psize);
+	/* An untrusted blob: libfdt's own check can hang on some. */
+	rc = blob_check(partial, psize, pname, d);
 	if (rc < 0)
-		return vdt_error(d, VDT_ERR_BADDT, pname, NULL, NULL,
-				 "not a valid device tree blob: %s",
-				 fdt_strerror(rc));
+		return rc;
 	pt = fdt_path_offset(partial, "/passthrough");
 	if (pt >= 0)
 		rc = collect(&c, pt, -1, 0);

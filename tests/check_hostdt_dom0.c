@@ -51,7 +51,7 @@ START_TEST(test_dom0)
 	int rc;
 
 	ck_assert_ptr_nonnull(dts);
-	snprintf(dts, len, "/dts-v1/;\n/ { %s };\n", c->body);
+	snprintf(dts, len, "/ { %s };\n", c->body);
 	blob = tu_dtb(dts, &size);
 	vdt_diag_init(&d);
 	rc = hostdt_dom0_check(blob, size, "host.dtb", c->need_iommu, &d);

@@ -99,6 +99,25 @@ static const struct rule_case {
 	{ "g1:/soc/nope", -VDT_ERR_INPUT, "guest 'g1': no such node", "" },
 };
 
+/* A partial blob on which libfdt's own check would hang is refused. */
+START_TEST(test_system_partial_hostile)
+{
+	const char **paths = NULL;
+	struct vdt_diag d;
+	size_t size;
+	void *blob = tu_hang_blob(&size);
+	int n = 0;
+
+	vdt_diag_init(&d);
+	ck_assert_int_eq(system_partial_paths(blob, size, "bad.dtb", &paths,
+					      &n, &d), -VDT_ERR_BADDT);
+	ck_assert_ptr_nonnull(strstr(d.error.text, "not a valid device tree blob"));
+	free(paths);
+	vdt_diag_free(&d);
+	free(blob);
+}
+END_TEST
+
 START_TEST(test_system_rules)
 {
 	const struct rule_case *c = &rule_cases[_i];
@@ -269,6 +288,7 @@ Suite *system_suite(void)
 	tcase_add_test(tc, test_system_mark_host);
 	tcase_add_test(tc, test_system_map_and_fragment);
 	tcase_add_test(tc, test_system_names);
+	tcase_add_test(tc, test_system_partial_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -183,7 +183,34 @@ START_TEST(test_keys)
 }
 END_TEST
 
+/* A partial blob on which libfdt's own check would hang is refused. */
+START_TEST(test_keys_hostile)
+{
+	struct vdt_diag d;
+	struct xlkeys k;
+	struct hostdt h;
+	size_t hs, ps;
+	void *hb = tu_dtb(host_dts, &hs), *pb = tu_hang_blob(&ps);
+
+	vdt_diag_init(&d);
+	ck_assert_int_eq(hostdt_open(&h, hb, hs, "host.dtb", &d), 0);
+	ck_assert_int_eq(xlkeys_compute(&h, pb, ps, "guest.dtb", &k, &d),
+			 -VDT_ERR_BADDT);
+	ck_assert_ptr_nonnull(strstr(d.error.text, "not a valid device tree blob"));
+	xlkeys_free(&k);
+	hostdt_close(&h);
+	vdt_diag_free(&d);
+	free(hb);
+	free(pb);
+}
+END_TEST
+
 Suite *xlkeys_suite(void)
 {
-	return tu_table_suite("xlkeys", test_keys, N(keys_cases));
+	Suite *s = tu_table_suite("xlkeys", test_keys, N(keys_cases));
+	TCase *tc = tcase_create("hostile");
+
+	tcase_add_test(tc, test_keys_hostile);
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -116,3 +116,18 @@ Suite *tu_table_suite(const char *name, const TTest *test, int rows)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+void *tu_hang_blob(size_t *size)
+{
+	unsigned char *b = tu_dtb("/ { model = \"m\"; passthrough {\n"
+				  "\tdev { xen,path = \"/soc/dev\"; }; }; };\n", size);
+	size_t at = (size_t)b[8] << 24 | (size_t)b[9] << 16 |
+		    (size_t)b[10] << 8 | b[11];	/* off_dt_struct */
+
+	/* The tags are big-endian words: FDT_BEGIN_NODE, the root's empty
+	 * name padded to a word, then the first FDT_PROP and its length. */
+	ck_assert_int_eq(b[at + 3], 1);
+	ck_assert_int_eq(b[at + 11], 3);
+	memcpy(b + at + 12, "\xff\xff\xff\xf4", 4);
+	return b;
+}

@@ -18,6 +18,14 @@
 void *tu_dtb(const char *dts, size_t *size);
 
 /**
+ * tu_hang_blob - a partial DT blob whose first property claims a length of
+ * -12 (0xfffffff4), on which libfdt 1.6.1's fdt_check_full() never
+ * returns; free() it
+ * @size: receives the blob's size
+ */
+void *tu_hang_blob(size_t *size);
+
+/**
  * tu_table_suite - a suite of one table-driven test
  * @name: the suite's name
  * @test: the test, run once for each row index in [0, @rows)
