@@ -232,15 +232,12 @@ static int add_name(struct fdt_out *o, const char *s, size_t m, int *i)
 int fdt_out_expect_names(struct fdt_out *o, const char *names, size_t len)
 {
 	const char *p = names, *end = names + len, *nul;
-	size_t n = 0;
-	int r;
+	int r = 0;
 
 	if (o->nnames)
 		return -VDT_ERR_UNSUPPORTED;
-	for (nul = p; nul < end && (nul = memchr(nul, '\0', (size_t)(end - nul)));
-	     nul++)
-		n++;
-	r = u64map_reserve(&o->tails, o->tails.n + n);
+	/* The table grows with the distinct names only: no room is made
+	 * ahead for a block of a million empty or equal ones. */
 	for (; r >= 0 && p < end && (nul = memchr(p, '\0', (size_t)(end - p)));
 	     p = nul + 1)
 		r = u64map_put(&o->tails, tail_key(p, (size_t)(nul - p)),

@@ -215,6 +215,24 @@ START_TEST(test_random_tails)
 }
 END_TEST
 
+/* Expected names take room by the distinct ones: a strings block of a
+ * million empty names is one key, in the smallest table. */
+START_TEST(test_expect_distinct)
+{
+	enum { LEN = 1 << 20 };
+	char *names = calloc(LEN, 1);
+	struct fdt_out o;
+
+	ck_assert_ptr_nonnull(names);
+	ck_assert_int_eq(fdt_out_init(&o, 0), 0);
+	ck_assert_int_eq(fdt_out_expect_names(&o, names, LEN), 0);
+	ck_assert_uint_eq(o.tails.n, 1);
+	ck_assert_uint_le(o.tails.cap, 64);
+	fdt_out_free(&o);
+	free(names);
+}
+END_TEST
+
 /* A placeholder's value is written where the property is. */
 START_TEST(test_placeholder)
 {
@@ -253,6 +271,7 @@ Suite *fdt_out_suite(void)
 			    2 * (int)(sizeof(scripts) / sizeof(scripts[0])));
 	tcase_add_test(tc, test_many_names);
 	tcase_add_loop_test(tc, test_random_tails, 0, 3);
+	tcase_add_test(tc, test_expect_distinct);
 	tcase_add_test(tc, test_placeholder);
 	suite_add_tcase(s, tc);
 	return s;
